@@ -1,0 +1,1 @@
+"""snaplist: product photos in, marketplace listing drafts out."""
