@@ -1,0 +1,1 @@
+"""Measuring drafts against labels: accuracy, fill rate, tier precision and calibration."""
