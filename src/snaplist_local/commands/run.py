@@ -1,8 +1,238 @@
-"""`snaplist run`: being built (see docs/contracts.md for the owner of this command)."""
+"""`snaplist run PHOTO [PHOTO ...]`: one listing through the whole pipeline, on this machine.
+
+The embedded AWS is built from template.yaml, the photos are uploaded as one listing, the S3
+notification runs classify, the state machine from the repository runs extract and validate, and
+the draft is read back from DynamoDB.
+"""
 
 import argparse
+import json
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+from snaplist.domain.errors import ConfigurationError
+from snaplist.domain.providers import (
+    API_KEY_VARIABLE,
+    DEFAULT_OFFLINE_PORT,
+    ProviderSettings,
+    api_key_from_env,
+    resolve_provider_settings,
+)
+from snaplist_local.stack import EmbeddedStack, StackError, StackOptions, TemplateError
+from snaplist_local.stack.listing import ListingTimeout, Photo, submit_listing
+
+EXIT_READY, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+# The user's own settings that the handlers' provider resolution reads (docs/contracts.md).
+_PASSED_TO_HANDLERS = (
+    "SNAPLIST_BASE_URL",
+    "SNAPLIST_MODEL",
+    "SNAPLIST_OFFLINE_PORT",
+    "SNAPLIST_MODEL_TIMEOUT_SECONDS",
+    "SNAPLIST_RESPONSE_FORMAT",
+    "SNAPLIST_SUPPORTS_DETAIL",
+    "SNAPLIST_INPUT_USD_PER_MILLION",
+    "SNAPLIST_OUTPUT_USD_PER_MILLION",
+    "SNAPLIST_CONFIDENCE_THRESHOLD",
+)
+
+
+class UsageError(Exception):
+    """A mistake in the command line or the configuration: one line, exit code 2."""
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
-    parser = subparsers.add_parser("run", help="(not built yet)")
-    parser.set_defaults(handler=lambda args: print("not built yet") or 1)
+    parser = subparsers.add_parser(
+        "run",
+        help="run photos through the pipeline on an embedded local AWS",
+        description="Upload PHOTO(s) as one listing to an embedded AWS built from template.yaml "
+        "and print the draft the pipeline produces.",
+    )
+    parser.add_argument("photos", nargs="+", metavar="PHOTO", type=Path)
+    parser.add_argument("--provider", help="model provider (default: SNAPLIST_PROVIDER, ...)")
+    parser.add_argument("--json", action="store_true", help="print the stored record as JSON")
+    parser.add_argument(
+        "--timeout", type=float, default=300.0, metavar="S", help="give up after S seconds"
+    )
+    parser.set_defaults(handler=run)
+
+
+def _say(message: str) -> None:
+    print(f"snaplist: {message}", file=sys.stderr, flush=True)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        photos = _read_photos(args.photos)
+        provider, api_key = _resolve_provider(args.provider)
+        options = _stack_options(provider, api_key)
+    except UsageError as error:
+        print(f"snaplist run: {error}", file=sys.stderr)
+        return EXIT_USAGE
+
+    log_path = Path(tempfile.gettempdir()) / f"snaplist-run-{os.getpid()}.log"
+    try:
+        with _handler_output_to(log_path) as stdout:
+            record = _run_listing(options, photos, args.timeout)
+    except (TemplateError, StackError) as error:
+        print(f"snaplist run: the embedded stack could not start: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except ListingTimeout as error:
+        print(f"snaplist run: {error} (handler logs: {log_path})", file=sys.stderr)
+        return EXIT_FAILED
+
+    if args.json:
+        print(json.dumps(record, indent=2, sort_keys=True), file=stdout)
+    else:
+        print(format_record(record), file=stdout)
+    if record.get("status") != "READY":
+        print(
+            f"snaplist run: FAILED {record.get('error')}: {record.get('error_reason')}"
+            f" (handler logs: {log_path})",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    return EXIT_READY
+
+
+def _read_photos(paths: list[Path]) -> list[Photo]:
+    missing = [str(path) for path in paths if not path.is_file()]
+    if missing:
+        raise UsageError(f"no such photo: {', '.join(missing)}")
+    try:
+        return [Photo(path.name, path.read_bytes()) for path in paths]
+    except OSError as error:
+        raise UsageError(f"cannot read {error.filename}: {error.strerror}") from error
+
+
+def _resolve_provider(flag: str | None) -> tuple[ProviderSettings, str | None]:
+    """The provider the handlers will resolve, checked here so nothing starts in vain."""
+    environment = dict(os.environ)
+    if flag:
+        environment["SNAPLIST_PROVIDER"] = flag
+    try:
+        settings = resolve_provider_settings(environment)
+    except ConfigurationError as error:
+        raise UsageError(str(error)) from error
+    api_key = api_key_from_env(environment)
+    if settings.requires_key and not api_key:
+        raise UsageError(f"provider {settings.name} needs an API key: set {API_KEY_VARIABLE}")
+    return settings, api_key
+
+
+def _stack_options(provider: ProviderSettings, api_key: str | None) -> StackOptions:
+    environment = {name: os.environ[name] for name in _PASSED_TO_HANDLERS if name in os.environ}
+    environment["SNAPLIST_PROVIDER"] = provider.name
+    if provider.name == "offline":
+        port = int(os.environ.get("SNAPLIST_OFFLINE_PORT") or DEFAULT_OFFLINE_PORT)
+        _start_offline_model(port)
+        environment["SNAPLIST_OFFLINE_PORT"] = str(port)
+    # The template's Provider parameter only allows the deployable (remote) providers; locally
+    # the handlers' SNAPLIST_PROVIDER is overridden instead, which also covers offline and custom.
+    overrides = {} if api_key else {"ApiKeyParameterName": ""}
+    return StackOptions(parameter_overrides=overrides, environment=environment, api_key=api_key)
+
+
+def _start_offline_model(port: int) -> None:
+    from snaplist_local.offline.server import ensure_running
+
+    _say(f"starting the offline model on 127.0.0.1:{port}")
+    try:
+        ensure_running(port)
+    except (OSError, TimeoutError) as error:
+        raise UsageError(f"the offline model did not start on port {port}: {error}") from error
+
+
+@contextmanager
+def _handler_output_to(log_path: Path) -> Iterator[IO[str]]:
+    """Handlers log to stdout as in Lambda; here that goes to a file, the draft to stdout."""
+    real_stdout = sys.stdout
+    logging.getLogger("moto").setLevel(logging.CRITICAL)
+    with log_path.open("w", encoding="utf-8") as log_file:
+        sys.stdout = log_file
+        try:
+            yield real_stdout
+        finally:
+            sys.stdout = real_stdout
+
+
+def _run_listing(options: StackOptions, photos: list[Photo], timeout: float) -> dict[str, Any]:
+    with EmbeddedStack(options) as stack:
+        _, watcher = submit_listing(stack, photos, progress=_say)
+        return watcher.wait(timeout)
+
+
+def _cell(value: Any, width: int = 44) -> str:
+    if value is None or value == "" or value == []:
+        text = "-"
+    elif isinstance(value, list):
+        text = ", ".join(str(item) for item in value)
+    elif isinstance(value, dict):
+        text = ", ".join(f"{key}={item}" for key, item in value.items())
+    else:
+        text = str(value)
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def _shipping(shipping: dict[str, Any] | None) -> str:
+    if not shipping:
+        return "-"
+    size = f"{shipping['length_cm']} x {shipping['width_cm']} x {shipping['height_cm']} cm"
+    weight = f"{shipping['weight_kg']} kg"
+    if shipping.get("dimensions_from_default"):
+        size += " (default)"
+    if shipping.get("weight_from_default"):
+        weight += " (default)"
+    return f"{size}, {weight}"
+
+
+def format_record(record: dict[str, Any]) -> str:
+    """The draft as a table for a person: one row per field, then the listing's figures."""
+    rows = [("field", "value", "confidence", "tier", "suggestion")]
+    for name, field in sorted((record.get("fields") or {}).items()):
+        confidence = field.get("confidence")
+        rows.append(
+            (
+                name,
+                _cell(field.get("value")),
+                f"{confidence:.2f}" if isinstance(confidence, int | float) else "-",
+                str(field.get("tier", "-")),
+                _cell(field.get("suggestion"), 40),
+            )
+        )
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        for row in rows
+    ]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+
+    confidence = record.get("product_type_confidence")
+    product = f"{record.get('product_type', '-')}"
+    if isinstance(confidence, int | float):
+        product += f" ({confidence:.2f})"
+    timings = record.get("timings_ms") or {}
+    summary = [
+        ("listing", record.get("listing_id")),
+        ("status", record.get("status")),
+        ("product type", product),
+        ("maker id", record.get("maker_id")),
+        ("tags", record.get("tag_ids")),
+        ("shipping", _shipping(record.get("shipping"))),
+        ("model", f"{record.get('model') or '-'} ({record.get('provider') or '-'})"),
+        ("tokens", f"in {record.get('tokens_in', 0)} / out {record.get('tokens_out', 0)}"),
+        ("cost", f"${float(record.get('cost_usd') or 0):.6f}"),
+        ("timings", ", ".join(f"{step} {ms} ms" for step, ms in timings.items()) or "-"),
+    ]
+    if record.get("error"):
+        summary.append(("error", f"{record['error']}: {record.get('error_reason')}"))
+    lines.append("")
+    lines.extend(f"{label:<13} {_cell(value, 80)}" for label, value in summary)
+    return "\n".join(lines)

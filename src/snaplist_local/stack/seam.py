@@ -282,9 +282,24 @@ def _destination_record(
     }
 
 
-def _with_aws_keys(event: Any) -> Any:
+def as_aws_s3_event(event: Any) -> Any:
+    """moto's S3 notification, completed to the shape AWS delivers.
+
+    # Limitation: moto leaves out userIdentity, requestParameters, responseElements, the bucket's
+    # ownerIdentity and the object's sequencer, which AWS always sends (and parsers require);
+    # they are filled with local placeholder values, not real principals or request ids.
+    """
     for record in event.get("Records", []):
-        s3_object = record.get("s3", {}).get("object", {})
+        record.setdefault("userIdentity", {"principalId": "AWS:LOCAL"})
+        record.setdefault("requestParameters", {"sourceIPAddress": "127.0.0.1"})
+        record.setdefault(
+            "responseElements",
+            {"x-amz-request-id": uuid.uuid4().hex[:16].upper(), "x-amz-id-2": uuid.uuid4().hex},
+        )
+        s3 = record.setdefault("s3", {})
+        s3.setdefault("bucket", {}).setdefault("ownerIdentity", {"principalId": "LOCAL"})
+        s3_object = s3.setdefault("object", {})
+        s3_object.setdefault("sequencer", f"{time.time_ns():016X}")
         if "key" in s3_object:
             s3_object["key"] = aws_style_key(s3_object["key"])
     return event
@@ -304,7 +319,7 @@ def installed(runner: HandlerRunner, invoker: AsyncInvoker) -> Iterator[None]:
         account_id: str, event_body: Any, fn_arn: str, region_name: str
     ) -> None:
         function_name = fn_arn.split(":function:")[-1].split(":")[0]
-        invoker.submit(function_name, _with_aws_keys(event_body))
+        invoker.submit(function_name, as_aws_s3_event(event_body))
 
     with (
         mock.patch.object(LambdaFunction, "_invoke_lambda", invoke_in_process),
