@@ -2,8 +2,6 @@
 
 import os
 from collections.abc import Mapping
-from functools import cache
-
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -31,7 +29,7 @@ class PipelineSettings(BaseModel):
         return cls.model_validate(dict(environ))
 
 
-@cache
 def get_settings() -> PipelineSettings:
-    """The settings of this process; tests call `get_settings.cache_clear()` after changing env."""
+    """Read per invocation (microseconds), so a process whose environment changes never sees
+    stale values: the embedded stack runs every handler in one process."""
     return PipelineSettings.from_environ(os.environ)

@@ -20,7 +20,8 @@ from snaplist.domain.errors import (
     ProviderClientError,
     UnsupportedImage,
 )
-from snaplist.domain.models import Classification, TokenUsage
+from snaplist.domain.models import Classification
+from snaplist.domain.service import combine_classifications
 from snaplist.pipeline import services
 from snaplist.pipeline.executions import execution_name, state_machine_starter
 from snaplist.pipeline.listings import listings_table
@@ -205,7 +206,18 @@ def _start_if_complete(listing: ListingRecord, bucket: str) -> str | None:
         return None
 
     settings = get_settings()
-    best = max(listing.photos.values(), key=lambda photo: photo.confidence)
+    verdict = combine_classifications(
+        [_as_classification(photo) for photo in listing.photos.values()],
+        threshold=settings.confidence_threshold,
+    )
+    best = PhotoClassification(
+        product_type=verdict.product_type,
+        confidence=verdict.confidence,
+        guessed_type=verdict.guessed_type,
+        guessed_confidence=verdict.guessed_confidence,
+        usage=verdict.usage,
+        model=verdict.model,
+    )
     classify_ms = sum(photo.duration_ms for photo in listing.photos.values())
     name = execution_name(listing.listing_id)
     if listing.status != ListingStatus.PROCESSING:
@@ -222,7 +234,7 @@ def _start_if_complete(listing: ListingRecord, bucket: str) -> str | None:
         product_type=best.product_type,
         product_type_confidence=best.confidence,
         guessed_type=best.guessed_type,
-        classify_usage=TokenUsage.total([photo.usage for photo in listing.photos.values()]),
+        classify_usage=verdict.usage,
         classify_ms=classify_ms,
     )
     starter = state_machine_starter(settings.state_machine_arn)
@@ -239,6 +251,10 @@ def _start_if_complete(listing: ListingRecord, bucket: str) -> str | None:
     )
     metrics.add_metric(name="ListingsClassified", unit=MetricUnit.Count, value=1)
     return result.execution_name
+
+
+def _as_classification(photo: PhotoClassification) -> Classification:
+    return Classification.model_validate(photo.model_dump(exclude={"duration_ms"}))
 
 
 def _outcome(upload: PhotoUpload, outcome: str, started: str | None = None) -> ClassifyOutcome:
