@@ -7,6 +7,7 @@ turns S3 notifications into queued asynchronous invocations with Lambda's retry 
 destination behaviour.
 """
 
+import copy
 import importlib
 import json
 import logging
@@ -206,8 +207,12 @@ class AsyncInvoker:
         self._pending: set[Future[None]] = set()
         self._lock = threading.Lock()
         self.failures: list[dict[str, Any]] = []
+        # Every event accepted for asynchronous delivery, in order, for inspection and redelivery.
+        self.delivered: list[tuple[str, Any]] = []
 
     def submit(self, function_name: str, event: Any) -> None:
+        with self._lock:
+            self.delivered.append((function_name, copy.deepcopy(event)))
         future = self._pool.submit(self._deliver, function_name, event)
         with self._lock:
             self._pending.add(future)
@@ -315,6 +320,17 @@ def installed(runner: HandlerRunner, invoker: AsyncInvoker) -> Iterator[None]:
         result = runner.invoke(function.function_name, event if event is not None else {})
         return result.payload, result.errored, ""
 
+    original_invoke = LambdaFunction.invoke
+
+    def invoke_honouring_event_type(
+        function: LambdaFunction, body: str, request_headers: Any, response_headers: Any
+    ) -> str | bytes:
+        # moto runs `InvocationType=Event` synchronously; Lambda queues it and retries it.
+        if request_headers.get("x-amz-invocation-type") == "Event":
+            invoker.submit(function.function_name, json.loads(body or "{}"))
+            return b""
+        return original_invoke(function, body, request_headers, response_headers)
+
     def notify_asynchronously(
         account_id: str, event_body: Any, fn_arn: str, region_name: str
     ) -> None:
@@ -323,6 +339,7 @@ def installed(runner: HandlerRunner, invoker: AsyncInvoker) -> Iterator[None]:
 
     with (
         mock.patch.object(LambdaFunction, "_invoke_lambda", invoke_in_process),
+        mock.patch.object(LambdaFunction, "invoke", invoke_honouring_event_type),
         mock.patch.object(s3_notifications, "_invoke_awslambda", notify_asynchronously),
     ):
         yield
