@@ -11,12 +11,15 @@ import logging
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+import warnings
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
 from snaplist.domain.errors import ConfigurationError
+from snaplist.domain.fields import fields_for
+from snaplist.domain.models import ProductType
 from snaplist.domain.providers import (
     API_KEY_VARIABLE,
     DEFAULT_OFFLINE_PORT,
@@ -78,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
 
     log_path = Path(tempfile.gettempdir()) / f"snaplist-run-{os.getpid()}.log"
     try:
-        with _handler_output_to(log_path) as stdout:
+        with _handler_output_to(log_path):
             record = _run_listing(options, photos, args.timeout)
     except (TemplateError, StackError) as error:
         print(f"snaplist run: the embedded stack could not start: {error}", file=sys.stderr)
@@ -88,9 +91,9 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_FAILED
 
     if args.json:
-        print(json.dumps(record, indent=2, sort_keys=True), file=stdout)
+        print(json.dumps(record, indent=2, sort_keys=True))
     else:
-        print(format_record(record), file=stdout)
+        print(format_record(record))
     if record.get("status") != "READY":
         print(
             f"snaplist run: FAILED {record.get('error')}: {record.get('error_reason')}"
@@ -150,16 +153,33 @@ def _start_offline_model(port: int) -> None:
 
 
 @contextmanager
-def _handler_output_to(log_path: Path) -> Iterator[IO[str]]:
-    """Handlers log to stdout as in Lambda; here that goes to a file, the draft to stdout."""
-    real_stdout = sys.stdout
+def _handler_output_to(log_path: Path) -> Iterator[None]:
+    """Handlers log to stdout as in Lambda; while they run, stdout (fd 1) goes to a file.
+
+    The redirect is at the file-descriptor level because loggers created at import time hold
+    the original stdout object; the draft is printed once the stack is down and fd 1 restored.
+    """
     logging.getLogger("moto").setLevel(logging.CRITICAL)
+    sys.stdout.flush()
+    saved_fd = os.dup(1)
     with log_path.open("w", encoding="utf-8") as log_file:
-        sys.stdout = log_file
+        os.dup2(log_file.fileno(), 1)
+        show_warning = warnings.showwarning
+        warnings.showwarning = _warning_to(log_file)
         try:
-            yield real_stdout
+            yield
         finally:
-            sys.stdout = real_stdout
+            warnings.showwarning = show_warning
+            sys.stdout.flush()
+            os.dup2(saved_fd, 1)
+            os.close(saved_fd)
+
+
+def _warning_to(log_file: IO[str]) -> Callable[..., None]:
+    def show(message: Any, category: Any, filename: str, lineno: int, *_: Any) -> None:
+        log_file.write(warnings.formatwarning(message, category, filename, lineno))
+
+    return show
 
 
 def _run_listing(options: StackOptions, photos: list[Photo], timeout: float) -> dict[str, Any]:
@@ -193,10 +213,22 @@ def _shipping(shipping: dict[str, Any] | None) -> str:
     return f"{size}, {weight}"
 
 
+def _ordered_fields(record: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """The fields in the order the domain asks for them, anything else after, by name."""
+    fields = dict(record.get("fields") or {})
+    try:
+        product_type = ProductType(str(record.get("product_type")))
+        order = [spec.name for spec in fields_for(product_type)]
+    except ValueError:
+        order = []
+    known = [(name, fields.pop(name)) for name in order if name in fields]
+    return known + sorted(fields.items())
+
+
 def format_record(record: dict[str, Any]) -> str:
     """The draft as a table for a person: one row per field, then the listing's figures."""
     rows = [("field", "value", "confidence", "tier", "suggestion")]
-    for name, field in sorted((record.get("fields") or {}).items()):
+    for name, field in _ordered_fields(record):
         confidence = field.get("confidence")
         rows.append(
             (
@@ -209,7 +241,7 @@ def format_record(record: dict[str, Any]) -> str:
         )
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
     lines = [
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
         for row in rows
     ]
     lines.insert(1, "  ".join("-" * width for width in widths))
