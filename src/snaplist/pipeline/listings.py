@@ -192,3 +192,84 @@ class ListingsTable:
 @cache
 def listings_table(table_name: str) -> ListingsTable:
     return ListingsTable(table_name)
+
+
+class ListingExists(Exception):
+    """A listing with this id was already created."""
+
+    def __init__(self, listing_id: str) -> None:
+        super().__init__(f"listing {listing_id} already exists")
+        self.listing_id = listing_id
+
+
+def _owned(record: ListingRecord | None, owner: str) -> ListingRecord | None:
+    return record if record is not None and record.owner == owner else None
+
+
+class SellerListings(ListingsTable):
+    """What the seller's API does with the table: create, read and confirm their own listings."""
+
+    def create(self, listing_id: str, owner: str, expected_photos: int) -> ListingRecord:
+        """AWAITING_UPLOADS with the expected photo count; refused if the id is taken."""
+        now = _now()
+        record = ListingRecord(
+            listing_id=listing_id,
+            status=ListingStatus.AWAITING_UPLOADS,
+            owner=owner,
+            expected_photos=expected_photos,
+            created_at=now,
+            updated_at=now,
+        )
+        try:
+            self._table.put_item(
+                Item=to_item(record.model_dump(mode="json", exclude_none=True)),
+                ConditionExpression="attribute_not_exists(listing_id)",
+            )
+        except ClientError as error:
+            if _is_condition_failure(error):
+                raise ListingExists(listing_id) from error
+            raise
+        return record
+
+    def get_owned(self, listing_id: str, owner: str) -> ListingRecord | None:
+        """The listing if it exists and belongs to owner; None for anyone else's."""
+        return _owned(self.get(listing_id), owner)
+
+    def confirm(
+        self, listing_id: str, owner: str, fields: dict[str, Any], seller_values: dict[str, Any]
+    ) -> ListingRecord | None:
+        """CONFIRMED with the seller's fields; the model's first draft is kept as model_fields.
+
+        Only the owner confirms, and only a READY (or already CONFIRMED) listing; None when the
+        condition fails. Once CONFIRMED, store_draft and record_failure leave it alone.
+        """
+        try:
+            response = self._table.update_item(
+                Key={"listing_id": listing_id},
+                UpdateExpression=(
+                    "SET model_fields = if_not_exists(model_fields, #fields),"
+                    " #fields = :fields, seller_values = :seller, #status = :confirmed,"
+                    " confirmed_at = :now, updated_at = :now"
+                ),
+                ConditionExpression="#owner = :owner AND #status IN (:ready, :confirmed)",
+                ExpressionAttributeNames={**_STATUS, "#fields": "fields", "#owner": "owner"},
+                ExpressionAttributeValues={
+                    ":fields": to_item(fields),
+                    ":seller": to_item(seller_values),
+                    ":owner": owner,
+                    ":ready": ListingStatus.READY.value,
+                    ":confirmed": ListingStatus.CONFIRMED.value,
+                    ":now": _now(),
+                },
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as error:
+            if _is_condition_failure(error):
+                return None
+            raise
+        return ListingRecord.model_validate(from_item(response["Attributes"]))
+
+
+@cache
+def seller_listings(table_name: str) -> SellerListings:
+    return SellerListings(table_name)

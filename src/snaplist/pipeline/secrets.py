@@ -8,11 +8,14 @@ in local development, is a `SNAPLIST_API_KEY` environment value used directly.
 import os
 
 from aws_lambda_powertools.utilities import parameters
+from botocore.exceptions import ClientError
 
 from snaplist.domain.errors import ConfigurationError
 from snaplist.pipeline.settings import PipelineSettings
 
 SECRETS_MANAGER_PREFIX = "secretsmanager:"
+# Codes that no retry fixes; anything else (throttling, a network blip) is raised as it is.
+PERMANENT_CODES = {"ParameterNotFound", "ResourceNotFoundException", "AccessDeniedException"}
 
 
 def load_api_key(settings: PipelineSettings) -> str | None:
@@ -27,6 +30,12 @@ def load_api_key(settings: PipelineSettings) -> str | None:
         else:
             value = parameters.get_parameter(name, decrypt=True, max_age=max_age)
     except parameters.exceptions.GetParameterError as error:
+        # Powertools wraps the boto error without chaining it; the original is the context.
+        original = error.__context__
+        if isinstance(original, ClientError):
+            code = original.response.get("Error", {}).get("Code", "")
+            if code not in PERMANENT_CODES:
+                raise original from None
         # The message names the parameter, never its value.
         raise ConfigurationError(f"cannot read the API key parameter {name}: {error}") from error
     return str(value) if value else None

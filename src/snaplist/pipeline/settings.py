@@ -2,6 +2,7 @@
 
 import os
 from collections.abc import Mapping
+
 from pydantic import BaseModel, ConfigDict, Field
 
 

@@ -12,10 +12,10 @@ from typing import Any
 import boto3
 import pytest
 from moto import mock_aws
+from tests.support.scripted_provider import Reply, ScriptedProvider, json_reply
 
 from snaplist.pipeline import executions, listings, makers, services, uploads
 from snaplist_local.cfn_yaml import load_template
-from tests.support.scripted_provider import Reply, ScriptedProvider, json_reply
 
 REPO = Path(__file__).resolve().parents[3]
 EVENTS = REPO / "events"
@@ -33,7 +33,24 @@ def classification_reply(product_type: str = "book", confidence: float = 0.93) -
 
 
 def book_extraction_reply() -> Reply:
+    """Every book field (docs/contracts.md), the unseen ones null with a low confidence."""
+    unseen = {"value": None, "confidence": 0.1, "suggestion": "not visible on the photos"}
     fields: dict[str, Any] = {
+        name: unseen
+        for name in (
+            "category",
+            "condition",
+            "materials",
+            "currency",
+            "dimensions_cm",
+            "weight_kg",
+            "tags",
+            "language",
+            "format",
+            "isbn",
+        )
+    }
+    fields |= {
         "title": {"value": "The Wonderful Wizard of Oz", "confidence": 0.95, "suggestion": None},
         "maker": {"value": "L. Frank Baum", "confidence": 0.9, "suggestion": None},
         "year": {"value": "1900", "confidence": 0.6, "suggestion": "check the copyright page"},

@@ -1,9 +1,7 @@
 """Classify against moto and the scripted provider: one execution per listing, no matter what."""
 
 import pytest
-
 from functions import classify
-from snaplist.domain.errors import ProviderTransientError
 from tests.support.scripted_provider import Reply, chat_reply
 from tests.unit.pipeline.conftest import (
     LISTINGS,
@@ -12,6 +10,8 @@ from tests.unit.pipeline.conftest import (
     classification_reply,
     s3_event,
 )
+
+from snaplist.domain.errors import ProviderTransientError
 
 
 def test_given_one_photo_and_no_listing_when_classified_then_one_execution_starts(

@@ -4,12 +4,13 @@ import json
 import threading
 from decimal import Decimal
 
+from tests.unit.pipeline.conftest import LISTINGS, MAKERS, Stack
+
 from snaplist.domain.makers import maker_key
 from snaplist.domain.models import ProductType
 from snaplist.pipeline.listings import ListingsTable
 from snaplist.pipeline.makers import DynamoMakerRepository
 from snaplist.pipeline.models import ListingStatus, PhotoClassification
-from tests.unit.pipeline.conftest import LISTINGS, MAKERS, Stack
 
 PHOTO = PhotoClassification(
     product_type=ProductType.BOOK,
