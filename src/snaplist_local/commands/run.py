@@ -81,8 +81,11 @@ def run(args: argparse.Namespace) -> int:
 
     log_path = Path(tempfile.gettempdir()) / f"snaplist-run-{os.getpid()}.log"
     try:
-        with _handler_output_to(log_path):
+        with _handler_output_to(log_path), _model_for(provider, options):
             record = _run_listing(options, photos, args.timeout)
+    except UsageError as error:
+        print(f"snaplist run: {error}", file=sys.stderr)
+        return EXIT_USAGE
     except (TemplateError, StackError) as error:
         print(f"snaplist run: the embedded stack could not start: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -133,23 +136,38 @@ def _stack_options(provider: ProviderSettings, api_key: str | None) -> StackOpti
     environment = {name: os.environ[name] for name in _PASSED_TO_HANDLERS if name in os.environ}
     environment["SNAPLIST_PROVIDER"] = provider.name
     if provider.name == "offline":
-        port = int(os.environ.get("SNAPLIST_OFFLINE_PORT") or DEFAULT_OFFLINE_PORT)
-        _start_offline_model(port)
-        environment["SNAPLIST_OFFLINE_PORT"] = str(port)
+        environment["SNAPLIST_OFFLINE_PORT"] = str(_offline_port())
     # The template's Provider parameter only allows the deployable (remote) providers; locally
     # the handlers' SNAPLIST_PROVIDER is overridden instead, which also covers offline and custom.
     overrides = {} if api_key else {"ApiKeyParameterName": ""}
     return StackOptions(parameter_overrides=overrides, environment=environment, api_key=api_key)
 
 
-def _start_offline_model(port: int) -> None:
+def _offline_port() -> int:
+    raw = os.environ.get("SNAPLIST_OFFLINE_PORT") or str(DEFAULT_OFFLINE_PORT)
+    if not raw.isdigit():
+        raise UsageError(f"SNAPLIST_OFFLINE_PORT must be a port number, got {raw!r}")
+    return int(raw)
+
+
+@contextmanager
+def _model_for(provider: ProviderSettings, options: StackOptions) -> Iterator[None]:
+    """The offline model server, started in this process for the run; nothing for the others."""
+    if provider.name != "offline":
+        yield
+        return
     from snaplist_local.offline.server import ensure_running
 
+    port = int(options.environment["SNAPLIST_OFFLINE_PORT"])
     _say(f"starting the offline model on 127.0.0.1:{port}")
     try:
-        ensure_running(port)
+        handle = ensure_running(port)
     except (OSError, TimeoutError) as error:
         raise UsageError(f"the offline model did not start on port {port}: {error}") from error
+    try:
+        yield
+    finally:
+        handle.stop()
 
 
 @contextmanager
