@@ -210,7 +210,11 @@ def _read_makers(path: Path, problems: list[str]) -> dict[ProductType, tuple[str
 def _check_unique(source: str, terms: list[Any], problems: list[str]) -> None:
     """Two terms must never normalise to the same key, or matching would be ambiguous."""
     owners: dict[str, str] = {}
+    slugs: set[str] = set()
     for term in terms:
+        if term.slug in slugs:
+            problems.append(f"{source}: {term.slug!r} appears more than once")
+        slugs.add(term.slug)
         for key in {normalise_term(term.slug), normalise_term(term.label)}:
             owner = owners.setdefault(key, term.slug)
             if owner != term.slug:
