@@ -19,6 +19,8 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 _MAX_NAME = 80
 
 
+# Limitation: the name is fixed per listing, so a listing whose execution failed cannot be run
+# again under the same id (Step Functions keeps names for 90 days); reprocess with a new id.
 def execution_name(listing_id: str) -> str:
     """`listing-{id}`, made safe and kept within 80 characters without losing uniqueness."""
     safe = _UNSAFE.sub("-", listing_id).strip("-")

@@ -381,6 +381,8 @@ def record_failure(failure: FailureInput) -> FailureResult:
 # ---- classify's on-failure destination ------------------------------------------------------
 
 
+# Limitation: the consumer deletes each message once recorded, so a redrive re-sends the S3 event
+# (docs/deploy.md) rather than replaying the queue.
 def record_classify_failures(event: SqsModel) -> dict[str, list[dict[str, str]]]:
     """Marks each listing of each message FAILED; returns the partial batch failures."""
     failures = []
