@@ -5,7 +5,7 @@ import importlib
 import sys
 
 # Each module exposes register(subparsers) and sets `handler` on its parser.
-COMMANDS = ("run", "model", "taxonomy")
+COMMANDS = ("run", "model", "taxonomy", "eval", "bench", "serve")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -4,7 +4,7 @@ Drawn with Pillow so the evaluation needs no plotting library. Bars on the diago
 model is right as often as it claims; bars below it mean over-confidence.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from PIL import Image, ImageDraw
@@ -16,7 +16,7 @@ COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd"]
 
 
 def draw_reliability(
-    series: dict[str, Sequence[CalibrationBin]], path: Path, title: str = "Reliability"
+    series: Mapping[str, Sequence[CalibrationBin]], path: Path, title: str = "Reliability"
 ) -> Path:
     """One panel; each series (a provider) gets its own bar colour, side by side in each bin."""
     image = Image.new("RGB", (SIZE, SIZE), "white")

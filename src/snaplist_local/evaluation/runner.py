@@ -1,0 +1,220 @@
+"""Listings through the embedded stack, one photo set at a time, with what each one cost.
+
+For each listing this keeps the stored record, the values the validator withheld (read from
+the execution's output, since the record never stores them), the wall-clock time from upload
+to READY, each state's time from the execution history, the state transitions, and the AWS API
+calls the pipeline made (the driver's own polling is not counted).
+"""
+
+import json
+import os
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+from unittest import mock
+
+from botocore.client import BaseClient
+
+from snaplist_local.evaluation.providers import OpenProvider
+from snaplist_local.stack import EmbeddedStack, StackOptions
+from snaplist_local.stack.listing import FINAL_STATUSES, Photo, read_listing, submit_listing
+
+Progress = Callable[[str], None]
+POLL_SECONDS = 0.02
+
+_driver = threading.local()
+
+
+class ApiCallCounter:
+    """Counts (service, operation) of every AWS call made while installed, except the driver's."""
+
+    def __init__(self) -> None:
+        self.calls: Counter[tuple[str, str]] = Counter()
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def installed(self) -> Iterator["ApiCallCounter"]:
+        original = BaseClient._make_api_call  # type: ignore[attr-defined]
+        counter = self
+
+        def counting(client: BaseClient, operation: str, params: Any) -> Any:
+            if not getattr(_driver, "active", False):
+                service = client.meta.service_model.service_name
+                with counter._lock:
+                    counter.calls[(service, operation)] += 1
+            return original(client, operation, params)
+
+        with mock.patch.object(BaseClient, "_make_api_call", counting):
+            yield self
+
+    def take(self) -> Counter[tuple[str, str]]:
+        with self._lock:
+            taken, self.calls = self.calls, Counter()
+        return taken
+
+
+@contextmanager
+def as_driver() -> Iterator[None]:
+    """Calls made inside are the measuring code's own, not the pipeline's."""
+    _driver.active = True
+    try:
+        yield
+    finally:
+        _driver.active = False
+
+
+@dataclass
+class ListingRun:
+    photos: list[str]
+    record: dict[str, Any]
+    withheld: dict[str, Any]
+    wall_ms: float
+    states_ms: dict[str, float]
+    transitions: int
+    calls: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+    @property
+    def ready(self) -> bool:
+        return self.record.get("status") == "READY"
+
+    @property
+    def steps_ms(self) -> dict[str, float]:
+        """The pipeline's own step timings, then the states it does not time itself."""
+        steps = {name: float(ms) for name, ms in (self.record.get("timings_ms") or {}).items()}
+        if "StoreDraft" in self.states_ms:
+            steps["store_draft"] = self.states_ms["StoreDraft"]
+        return steps
+
+
+class ListingTimedOut(Exception):
+    """A listing did not reach READY or FAILED in time."""
+
+
+def stack_options(provider: OpenProvider) -> StackOptions:
+    # Locally the handlers' SNAPLIST_PROVIDER is overridden; the template's Provider parameter
+    # only lists deployable providers. Without a key there is no parameter to read it from.
+    overrides = {} if provider.api_key else {"ApiKeyParameterName": ""}
+    return StackOptions(
+        parameter_overrides=overrides, environment=provider.environment, api_key=provider.api_key
+    )
+
+
+class PipelineRunner:
+    """An embedded stack for one provider; `run` sends one listing through it."""
+
+    def __init__(self, provider: OpenProvider, timeout_seconds: float = 300.0) -> None:
+        self.provider = provider
+        self.timeout_seconds = timeout_seconds
+        self.counter = ApiCallCounter()
+        self._stack: EmbeddedStack | None = None
+        self._installed: Any = None
+
+    def __enter__(self) -> "PipelineRunner":
+        self._installed = self.counter.installed()
+        self._installed.__enter__()
+        self._stack = EmbeddedStack(stack_options(self.provider)).start()
+        self.counter.take()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._stack is not None:
+            self._stack.stop()
+        if self._installed is not None:
+            self._installed.__exit__(None, None, None)
+
+    @property
+    def stack(self) -> EmbeddedStack:
+        if self._stack is None:
+            raise RuntimeError("the runner is not started")
+        return self._stack
+
+    def run(self, paths: list[Path]) -> ListingRun:
+        photos = [Photo(path.name, path.read_bytes()) for path in paths]
+        self.counter.take()
+        started = time.perf_counter()
+        listing_id, watcher = submit_listing(self.stack, photos)
+        record = self._wait(listing_id)
+        wall_ms = (time.perf_counter() - started) * 1000
+        self.stack.wait_idle(5.0)
+        calls = self.counter.take()
+
+        with as_driver():
+            arn = watcher.execution_arn(record)
+            output = self._execution_output(arn) if arn else {}
+            states_ms, transitions = self._history(arn) if arn else ({}, 0)
+        withheld = ((output.get("validate") or {}).get("validated") or {}).get("withheld") or {}
+        return ListingRun(
+            photos=[path.name for path in paths],
+            record=record,
+            withheld=dict(withheld),
+            wall_ms=wall_ms,
+            states_ms=states_ms,
+            transitions=transitions,
+            calls=calls,
+        )
+
+    def _wait(self, listing_id: str) -> dict[str, Any]:
+        deadline = time.monotonic() + self.timeout_seconds
+        while time.monotonic() < deadline:
+            with as_driver():
+                record = read_listing(self.stack, listing_id)
+            if record and record.get("status") in FINAL_STATUSES:
+                return record
+            time.sleep(POLL_SECONDS)
+        raise ListingTimedOut(f"listing {listing_id} not settled after {self.timeout_seconds} s")
+
+    def _execution_output(self, arn: str) -> dict[str, Any]:
+        client = self.stack.client("stepfunctions")
+        deadline = time.monotonic() + 5.0
+        while time.monotonic() < deadline:
+            described = client.describe_execution(executionArn=arn)
+            if described.get("status") != "RUNNING":
+                return dict(json.loads(described.get("output") or "{}"))
+            time.sleep(POLL_SECONDS)
+        return {}
+
+    def _history(self, arn: str) -> tuple[dict[str, float], int]:
+        """Milliseconds per state (entered to exited) and the number of states entered."""
+        client = self.stack.client("stepfunctions")
+        events = client.get_execution_history(executionArn=arn, maxResults=1000)["events"]
+        entered: dict[str, datetime] = {}
+        durations: dict[str, float] = {}
+        transitions = 0
+        for event in events:
+            kind = event["type"]
+            if kind.endswith("StateEntered"):
+                transitions += 1
+                entered[event["stateEnteredEventDetails"]["name"]] = event["timestamp"]
+            elif kind.endswith("StateExited"):
+                name = event["stateExitedEventDetails"]["name"]
+                if name in entered:
+                    delta = event["timestamp"] - entered[name]
+                    durations[name] = delta.total_seconds() * 1000
+        return durations, transitions
+
+
+@contextmanager
+def handler_output_to(log_path: Path) -> Iterator[IO[str]]:
+    """Handlers log to stdout as in Lambda: at the descriptor level that goes to a file, and
+    the returned stream is the real stdout, for the command's own output."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("w", encoding="utf-8") as log_file:
+        os.dup2(log_file.fileno(), 1)
+        real = os.fdopen(os.dup(saved), "w", encoding="utf-8", closefd=True)
+        try:
+            yield real
+        finally:
+            real.flush()
+            sys.stdout.flush()
+            os.dup2(saved, 1)
+            os.close(saved)
+            real.close()
