@@ -38,6 +38,7 @@ def uninvert(name: str) -> str:
     if len(parts) != 2 or not all(parts):
         return name.strip()
     family, given = parts
+    # Limitation: "Surname, Given" is a guess; a brand such as "Paris, Texas" would be inverted.
     if given.lower().rstrip(".") in COMPANY_SUFFIXES or len(given.split()) > 3:
         return name.strip()
     return f"{given} {family}"

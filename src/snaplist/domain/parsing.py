@@ -17,6 +17,7 @@ from snaplist.domain.models import FieldValue, ProductType
 from snaplist.domain.provider import ChatResult
 from snaplist.domain.taxonomy import Taxonomy, normalise_term
 
+# Limitation: refusals are recognised by English openings only; other languages read as prose.
 FENCED = re.compile(r"```(?:json|JSON)?\s*(.*?)```", re.DOTALL)
 REFUSAL = re.compile(
     r"^\W*(?:i'?m sorry|i am sorry|sorry\b|unfortunately\b|as an ai\b"
