@@ -51,7 +51,6 @@ from snaplist.domain.providers import (
 )
 from snaplist.domain.service import (
     VisionService,
-    build_local_validator,
     build_vision_service,
     combine_classifications,
     decide,
@@ -99,7 +98,6 @@ __all__ = [
     "VisionService",
     "VisionSettings",
     "api_key_from_env",
-    "build_local_validator",
     "build_provider",
     "build_vision_service",
     "check_data",

@@ -111,8 +111,6 @@ PROVIDERS: dict[str, ProviderSettings] = {
         ),
     ),
 }
-REMOTE_PROVIDERS = tuple(PROVIDERS)
-DEPLOYMENT_DEFAULT_PROVIDER = "siliconflow"
 
 
 def offline_settings(port: int) -> ProviderSettings:

@@ -6,7 +6,6 @@ from collections.abc import Mapping, Sequence
 
 from snaplist.domain.errors import ConfigurationError, UnsupportedImage
 from snaplist.domain.images import prepare_image
-from snaplist.domain.makers import InMemoryMakerRepository
 from snaplist.domain.models import (
     Classification,
     Extraction,
@@ -26,7 +25,6 @@ from snaplist.domain.providers import (
     resolve_provider_settings,
 )
 from snaplist.domain.taxonomy import load_taxonomy
-from snaplist.domain.validator import AIListingValidator
 
 # base64 grows bytes by 4/3; the rest of the request (prompt, schema) needs room as well.
 REQUEST_BYTES_FOR_IMAGES = 0.9
@@ -185,8 +183,3 @@ def build_vision_service(env: Mapping[str, str] | None = None) -> VisionService:
     provider = build_provider(settings, api_key_from_env(env))
     builder = VisionPromptBuilder(prompts_dir(), load_taxonomy(taxonomy_dir()))
     return VisionService(provider, builder, load_vision_settings(env))
-
-
-def build_local_validator() -> AIListingValidator:
-    """A validator over the shipped taxonomy with an in-memory maker store (local runs)."""
-    return AIListingValidator(InMemoryMakerRepository(), load_taxonomy(taxonomy_dir()))

@@ -107,9 +107,8 @@ class AIListingValidator:
         dimensions = raw["dimensions_cm"]
         sides = dimensions.value if isinstance(dimensions.value, dict) else {}
         measured = [sides.get(key) for key in ("length", "width", "height")]
-        dimensions_ok = dimensions.confidence >= ESTIMATE_TRUSTED_FROM and all(
-            isinstance(side, float | int) and side > 0 for side in measured
-        )
+        usable = [float(side) for side in measured if isinstance(side, float | int) and side > 0]
+        dimensions_ok = dimensions.confidence >= ESTIMATE_TRUSTED_FROM and len(usable) == 3
         weight = raw["weight_kg"]
         weight_ok = (
             weight.confidence >= ESTIMATE_TRUSTED_FROM
@@ -117,13 +116,14 @@ class AIListingValidator:
             and weight.value > 0
         )
 
-        length, width, height = (
-            measured if dimensions_ok else (default.length_cm, default.width_cm, default.height_cm)
-        )
+        if dimensions_ok:
+            length, width, height = usable
+        else:
+            length, width, height = default.length_cm, default.width_cm, default.height_cm
         return Shipping(
-            length_cm=float(length),  # type: ignore[arg-type]
-            width_cm=float(width),  # type: ignore[arg-type]
-            height_cm=float(height),  # type: ignore[arg-type]
+            length_cm=length,
+            width_cm=width,
+            height_cm=height,
             weight_kg=float(weight.value) if weight_ok else default.weight_kg,
             dimensions_from_default=not dimensions_ok,
             weight_from_default=not weight_ok,
