@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.support.scripted_provider import ScriptedProvider
 
 from snaplist.domain import (
     InMemoryMakerRepository,
@@ -17,7 +18,6 @@ from snaplist.domain import (
     offline_settings,
 )
 from snaplist.domain.validator import AIListingValidator
-from tests.support.scripted_provider import ScriptedProvider
 
 REPOSITORY = Path(__file__).resolve().parents[3]
 SAMPLES = REPOSITORY / ".." / "shared" / "samples"

@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-
-from snaplist.domain import PROVIDERS, PixelBudget, UnsupportedImage, prepare_image, sniff_format
 from tests.unit.domain.conftest import SAMPLES
 from tests.unit.domain.support import (
     BLUE,
@@ -24,6 +22,8 @@ from tests.unit.domain.support import (
     png_with_alpha,
     two_tone,
 )
+
+from snaplist.domain import PROVIDERS, PixelBudget, UnsupportedImage, prepare_image, sniff_format
 
 BUDGET = PixelBudget(max_pixels=1024 * 1024, min_side=56, max_aspect_ratio=4.0)
 

@@ -3,6 +3,8 @@
 import json
 
 import pytest
+from tests.support.scripted_provider import Reply, ScriptedProvider, chat_reply, json_reply
+from tests.unit.domain.support import encode, extraction_reply, field, two_tone
 
 from snaplist.domain import (
     ModelOutputInvalid,
@@ -11,8 +13,6 @@ from snaplist.domain import (
     ProductType,
     VisionService,
 )
-from tests.support.scripted_provider import Reply, ScriptedProvider, chat_reply, json_reply
-from tests.unit.domain.support import encode, extraction_reply, field, two_tone
 
 PHOTO = encode(two_tone(320, 240), "JPEG")
 CLASSIFIED = json.dumps({"product_type": "watch", "confidence": 0.92})

@@ -5,6 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from tests.unit.domain.conftest import PROMPTS_DIR, TAXONOMY_DIR
 
 from snaplist.domain import (
     FORBIDDEN_FIELDS,
@@ -15,7 +16,6 @@ from snaplist.domain import (
     fields_for,
     load_taxonomy,
 )
-from tests.unit.domain.conftest import PROMPTS_DIR, TAXONOMY_DIR
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@
 import socket
 
 import pytest
+from tests.support.scripted_provider import Reply, ScriptedProvider, chat_reply, json_reply
+from tests.unit.domain.support import encode, two_tone
 
 from snaplist.domain import (
     PROVIDERS,
@@ -18,8 +20,6 @@ from snaplist.domain import (
     prepare_image,
 )
 from snaplist.domain.provider import parse_retry_after
-from tests.support.scripted_provider import Reply, ScriptedProvider, chat_reply, json_reply
-from tests.unit.domain.support import encode, two_tone
 
 PHOTO = prepare_image(encode(two_tone(200, 150), "PNG"), PixelBudget(max_pixels=200 * 150))
 SCHEMA = {"type": "object", "properties": {"product_type": {"type": "string"}}}

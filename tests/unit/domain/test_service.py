@@ -1,6 +1,8 @@
 """The vision service: one model call per step, thresholds, budgets and combined verdicts."""
 
 import pytest
+from tests.support.scripted_provider import ScriptedProvider, json_reply
+from tests.unit.domain.support import extraction_reply, field, image_parts, noisy_photo
 
 from snaplist.domain import (
     PROVIDERS,
@@ -17,8 +19,6 @@ from snaplist.domain import (
     load_vision_settings,
 )
 from snaplist.domain.errors import ConfigurationError
-from tests.support.scripted_provider import ScriptedProvider, json_reply
-from tests.unit.domain.support import extraction_reply, field, image_parts, noisy_photo
 
 PHOTO = noisy_photo(1600, 1200)
 

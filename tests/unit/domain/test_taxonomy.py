@@ -5,10 +5,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from tests.unit.domain.conftest import PROMPTS_DIR, TAXONOMY_DIR
 
 from snaplist.domain import ConfigurationError, ProductType, Taxonomy, check_data, load_taxonomy
 from snaplist_local.commands import taxonomy as taxonomy_command
-from tests.unit.domain.conftest import PROMPTS_DIR, TAXONOMY_DIR
 
 
 def main(argv: list[str]) -> int:

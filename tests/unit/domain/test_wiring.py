@@ -6,11 +6,11 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-
-from snaplist.domain import ProductType, build_vision_service, data_root, paths
 from tests.support.scripted_provider import ScriptedProvider, json_reply
 from tests.unit.domain.conftest import REPOSITORY
 from tests.unit.domain.support import encode, two_tone
+
+from snaplist.domain import ProductType, build_vision_service, data_root, paths
 
 
 def test_given_data_dir_setting_then_data_root_uses_it(
