@@ -52,12 +52,27 @@ _RESPONSES_WITH_ERRORS: dict[int, Any] = {
     code: {**value, "content": _ERROR_CONTENT} for code, value in _ERRORS.items()
 }
 
-app = APIGatewayRestResolver(
-    enable_validation=True,
-    cors=CORSConfig(
-        allow_origin=frontend_origin(), allow_headers=["Authorization", "Content-Type"]
-    ),
-)
+
+class FrontendCors(CORSConfig):
+    """CORS for the one frontend origin, read per request like every other setting, so a
+    process that serves several stacks (tests, `snaplist serve`) never answers a stale one."""
+
+    def __init__(self) -> None:
+        super().__init__(allow_origin=frontend_origin(), allow_headers=["Authorization"])
+
+    def _refresh(self) -> None:
+        self._allowed_origins = [frontend_origin()]
+
+    def to_dict(self, origin: str | None) -> dict[str, str]:
+        self._refresh()
+        return super().to_dict(origin)
+
+    def allowed_origin(self, extracted_origin: str) -> str | None:
+        self._refresh()
+        return super().allowed_origin(extracted_origin)
+
+
+app = APIGatewayRestResolver(enable_validation=True, cors=FrontendCors())
 
 
 def _owner() -> str:
