@@ -94,6 +94,7 @@ def evaluate(name: str, labels: list[LabelledPhoto], timeout: float) -> Provider
         for index, label in enumerate(labels, start=1):
             _say(f"{name}: photo {index}/{len(labels)} {label.name}")
             try:
+                # Limitation: one photo per listing; the label format has no way to group photos.
                 listing = runner.run([label.path])
             except ListingTimedOut as error:
                 report.add(label, None, error="timeout")

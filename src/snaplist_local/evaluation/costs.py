@@ -43,6 +43,7 @@ class ApiGatewayPrices(BaseModel):
 
 
 class Assumptions(BaseModel):
+    # Limitation: no API is in the measured path, so its requests per listing are assumed.
     api_requests_per_listing: float
     photo_retention_days: float
 

@@ -19,7 +19,7 @@ QWEN_MIN_PIXELS = 56 * 56
 QWEN_MAX_PIXELS = 12_845_056
 # Each image is wrapped in a vision-start and a vision-end token.
 QWEN_TOKENS_AROUND_IMAGE = 2
-# Rough text rate for English prompts and JSON; there is no tokenizer offline.
+# Limitation: text tokens are estimated at four characters each; no tokenizer ships offline.
 CHARS_PER_TOKEN = 4
 
 
