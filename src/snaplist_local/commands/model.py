@@ -19,7 +19,8 @@ def serve_forever(args: argparse.Namespace) -> int:
     # Imported here so `snaplist --help` does not pay for loading torch.
     from snaplist_local.offline.server import make_server
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    if not logging.getLogger("snaplist").handlers and not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     print("snaplist offline model: loading models", flush=True)
     server = make_server(args.port, args.host)
     port = server.server_address[1]

@@ -253,7 +253,8 @@ def _book_title(evidence: Evidence) -> dict[str, Any] | None:
     title = " ".join(line.text for line in near)
     cover = max(p.type_probabilities.get("book", 0.0) for p in evidence.photos)
     score = min(line.score for line in near)
-    # Layout is a heuristic: biggest text on a cover is usually, not always, the title.
+    # Limitation: a layout heuristic; the biggest text on a cover is usually, not always, the
+    # title, and OCR may glue or garble its words.
     confidence = min(0.65, 0.3 + 0.3 * cover) * score
     return found(title, confidence, "Check the title: read from the largest text on the cover.")
 

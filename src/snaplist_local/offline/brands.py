@@ -103,6 +103,8 @@ def _matches(candidate: str, name: str) -> bool:
 
 def find_makers(words: list[str], kinds: set[str] | None = None) -> list[str]:
     """Makers named by one word or two or three neighbouring words, in reading order."""
+    # Limitation: exact matching only, so one misread letter ("SETKO") loses the brand; fuzzy
+    # matching would also turn ordinary words into brands.
     makers = known_makers()
     by_key: dict[str, list[str]] = {}
     for name, types in makers.items():

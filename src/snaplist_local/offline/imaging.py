@@ -41,8 +41,10 @@ def decode_image(data: bytes) -> Image.Image:
         image = Image.open(io.BytesIO(data))
         # For JPEG, draft() lets the decoder scale down by 2/4/8 while decoding: much faster.
         image.draft("RGB", (DECODE_MAX_SIDE, DECODE_MAX_SIDE))
-        upright = ImageOps.exif_transpose(image)
-        rgb = (upright or image).convert("RGB")
+        upright = ImageOps.exif_transpose(image) or image
+        if upright.mode == "P" and "transparency" in upright.info:
+            upright = upright.convert("RGBA")
+        rgb = upright.convert("RGB")
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as error:
         raise BadImage(f"image could not be decoded: {type(error).__name__}") from error
 

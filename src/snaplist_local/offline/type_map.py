@@ -17,7 +17,8 @@ CLASS_TYPES: dict[str, tuple[str, float]] = {
     # Limitation: ImageNet has no painting or print class; jigsaw puzzle (a printed picture) is the
     # nearest, so artwork is rarely confident and usually falls to generic.
     "jigsaw puzzle": ("artwork", 0.5),
-    # Jewellery: ImageNet has necklaces but no rings or earrings.
+    # Limitation: ImageNet has necklaces but no rings, earrings or bracelets, so small jewellery
+    # in studio shots usually falls to generic.
     "necklace": ("jewellery", 1.0),
     "bolo tie": ("jewellery", 1.0),
     "chain": ("jewellery", 0.5),

@@ -20,6 +20,10 @@ logger = logging.getLogger("snaplist.offline")
 
 CLASSIFIER_SIZE = 224
 # Longest side given to OCR: small text stays readable, time stays under a second.
+# Recognition time grows with the total width/height of the text boxes. This budget (in box
+# widths per box height) covers a product photo's labels and a cover, and caps a screenshot.
+# Limitation: past the budget, the smallest text of a text-dense photo is not read at all.
+OCR_LINE_BUDGET = 150.0
 OCR_MAX_SIDE = 1280
 # Below this OCR score a line is noise more often than text.
 MIN_OCR_SCORE = 0.6
@@ -99,6 +103,7 @@ class VisionModels:
         return sums
 
     def _read_text(self, image: Image.Image) -> list[TextLine]:
+        # The angle classifier stays on: it reads vertical text such as a brand on a bangle.
         result, _ = self._ocr(np.asarray(image))
         lines = []
         for box, text, score in result or []:
@@ -124,7 +129,28 @@ def _load_classifier() -> Any:
 def _load_ocr() -> Any:
     from rapidocr_onnxruntime import RapidOCR
 
-    return RapidOCR()
+    engine = RapidOCR()
+    engine.text_det = _BudgetedDetector(engine.text_det, OCR_LINE_BUDGET)
+    return engine
+
+
+class _BudgetedDetector:
+    """Wraps RapidOCR's text detector: keeps the tallest boxes until the budget is spent."""
+
+    def __init__(self, detector: Any, budget: float) -> None:
+        self._detector = detector
+        self._budget = budget
+
+    def __call__(self, image: np.ndarray) -> tuple[Any, float]:
+        boxes, elapsed = self._detector(image)
+        if boxes is None or len(boxes) == 0:
+            return boxes, elapsed
+        heights = np.ptp(boxes[:, :, 1], axis=1).clip(min=1.0)
+        costs = np.ptp(boxes[:, :, 0], axis=1) / heights
+        order = np.argsort(-heights)
+        spent = np.cumsum(costs[order])
+        keep = order[: max(1, int(np.searchsorted(spent, self._budget, side="right")))]
+        return boxes[np.sort(keep)], elapsed
 
 
 def _classifier_input(image: Image.Image) -> np.ndarray:
