@@ -17,7 +17,8 @@ def test_given_the_template_when_the_stack_starts_then_every_resource_is_created
     declared = set(load_template(REPO_ROOT / "template.yaml")["Resources"])
 
     created = {logical_id for logical_id, _ in stack.created}
-    skipped = {logical_id for logical_id, _, _ in stack.skipped}
+    # Function events that are not emulated are listed as "Function.Events.Name".
+    skipped = {logical_id for logical_id, _, _ in stack.skipped if "." not in logical_id}
 
     assert created | skipped == declared
     assert not created & skipped
