@@ -10,10 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from boto3.dynamodb.types import TypeDeserializer
 
-from snaplist.pipeline.dynamo import from_item, to_item
-from snaplist.pipeline.models import ListingRecord, ListingStatus
+from snaplist.pipeline.dynamo import from_item
+from snaplist.pipeline.listings import SellerListings
+from snaplist.pipeline.models import ListingStatus
 from snaplist_local.stack import EmbeddedStack
 
 FINAL_STATUSES = (ListingStatus.READY.value, ListingStatus.FAILED.value)
@@ -25,6 +26,8 @@ _STEP_PHRASES = {
     "StoreDraft": "storing the draft",
     "RecordFailure": "recording the failure",
 }
+
+LOCAL_OWNER = "local-seller"
 
 Progress = Callable[[str], None]
 
@@ -49,19 +52,9 @@ def photo_key(listing_id: str, index: int, filename: str) -> str:
 
 def create_listing(stack: EmbeddedStack, listing_id: str, expected_photos: int) -> None:
     """The listing record the API creates before the seller uploads, with the photo count."""
-    record = ListingRecord(
-        listing_id=listing_id,
-        status=ListingStatus.AWAITING_UPLOADS,
-        owner="local",
-        expected_photos=expected_photos,
-        created_at=time.strftime("%Y-%m-%dT%H:%M:%S.000+00:00", time.gmtime()),
-    )
-    item = to_item(record.model_dump(mode="json", exclude_none=True))
-    stack.client("dynamodb").put_item(
-        TableName=stack.physical_id("ListingsTable"),
-        Item={key: TypeSerializer().serialize(value) for key, value in item.items()},
-        ConditionExpression="attribute_not_exists(listing_id)",
-    )
+    resource = stack.session.resource("dynamodb") if stack.session else None
+    table = SellerListings(stack.physical_id("ListingsTable"), resource=resource)
+    table.create(listing_id, owner=LOCAL_OWNER, expected_photos=expected_photos)
 
 
 def upload_photos(
