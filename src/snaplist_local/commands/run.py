@@ -283,6 +283,9 @@ def format_record(record: dict[str, Any]) -> str:
     ]
     if record.get("error"):
         summary.append(("error", f"{record['error']}: {record.get('error_reason')}"))
-    lines.append("")
+    if len(rows) == 1:
+        lines = []  # no fields (a failure before extraction): the summary says it all
+    else:
+        lines.append("")
     lines.extend(f"{label:<13} {_cell(value, 80)}" for label, value in summary)
     return "\n".join(lines)
