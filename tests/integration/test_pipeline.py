@@ -88,6 +88,21 @@ def test_given_a_provider_failing_twice_with_503_when_extracting_then_ready_afte
     assert time.monotonic() - started >= 3.0
 
 
+def test_given_a_provider_always_answering_503_when_retries_are_spent_then_failed_transient(
+    stack: EmbeddedStack, provider: PipelineProvider
+) -> None:
+    provider.script_extract(Reply(status=503, body={"error": {"message": "overloaded"}}))
+
+    started = time.monotonic()
+    record = run_listing(stack, [jpeg_photo()])
+
+    assert record["status"] == "FAILED"
+    assert record["error"] == "ProviderTransientError"
+    # One attempt and MaxAttempts 3 retries after 1 s, 2 s and 4 s.
+    assert len(provider.requests_of(EXTRACTION)) == 4
+    assert time.monotonic() - started >= 7.0
+
+
 def test_given_a_provider_answering_400_when_extracting_then_failed_without_retry(
     stack: EmbeddedStack, provider: PipelineProvider
 ) -> None:
@@ -201,10 +216,13 @@ def test_given_a_provider_that_never_answers_when_extracting_then_the_call_times
     silent = Reply(status=silent.status, body=silent.body, delay_seconds=4.0)
     provider.script_extract(silent, book_extraction_reply())
 
+    started = time.monotonic()
     record = run_listing(stack, [jpeg_photo()])
 
     assert record["status"] == "READY"
     assert len(provider.requests_of(EXTRACTION)) == 2
+    # The first call gave up after the 1 s timeout, then the state machine waited 1 s.
+    assert 2.0 <= time.monotonic() - started < 4.0
 
 
 def test_given_classify_failing_every_time_when_async_retries_are_spent_then_failed_with_reason(
@@ -227,6 +245,8 @@ def test_given_twenty_listings_uploaded_at_once_when_processed_then_all_are_read
     stack: EmbeddedStack, provider: PipelineProvider
 ) -> None:
     photos = [jpeg_photo(f"item-{n}.jpg", (n * 12, 200 - n * 5, 90)) for n in range(20)]
+    reply = book_extraction_reply()
+    provider.script_extract(Reply(status=reply.status, body=reply.body, delay_seconds=0.1))
 
     with ThreadPoolExecutor(max_workers=20) as pool:
         submitted = list(pool.map(lambda photo: submit_listing(stack, [photo]), photos))
@@ -236,3 +256,6 @@ def test_given_twenty_listings_uploaded_at_once_when_processed_then_all_are_read
     assert {record["listing_id"] for record in records} == {id_ for id_, _ in submitted}
     assert len(executions(stack)) == 20
     assert len(provider.requests_of(EXTRACTION)) == 20
+    # The template's ModelConcurrency (2) caps the model-calling functions: the burst queued.
+    assert stack.peak_running("ExtractFunction") <= 2
+    assert stack.peak_running("ClassifyFunction") <= 2

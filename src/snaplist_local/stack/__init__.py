@@ -172,6 +172,12 @@ class EmbeddedStack:
             return 0
         return self.runner.invocations.get(self.physical_id(logical_id), 0)
 
+    def peak_running(self, logical_id: str) -> int:
+        """The most invocations of this function that ran at the same time."""
+        if self.runner is None:
+            return 0
+        return self.runner.peak_running.get(self.physical_id(logical_id), 0)
+
     def wait_idle(self, timeout_seconds: float = 30.0) -> bool:
         """Wait until no asynchronous (S3-triggered) invocation is queued or running."""
         return self.invoker.wait_idle(timeout_seconds) if self.invoker else True

@@ -116,6 +116,9 @@ class HandlerRunner:
             if spec.reserved_concurrency
         }
         self.invocations: dict[str, int] = dict.fromkeys(specs, 0)
+        # How many invocations of each function ran at the same time, now and at most.
+        self.running: dict[str, int] = dict.fromkeys(specs, 0)
+        self.peak_running: dict[str, int] = dict.fromkeys(specs, 0)
         self._count_lock = threading.Lock()
 
     def _handler(self, spec: FunctionSpec) -> Callable[[Any, Any], Any]:
@@ -141,9 +144,20 @@ class HandlerRunner:
         # TooManyRequestsException; here they wait for a free slot instead.
         slot = self._slots.get(function_name)
         if slot is None:
-            return self._run(spec, event)
+            return self._counted(spec, event)
         with slot:
+            return self._counted(spec, event)
+
+    def _counted(self, spec: FunctionSpec, event: Any) -> InvocationResult:
+        name = spec.function_name
+        with self._count_lock:
+            self.running[name] += 1
+            self.peak_running[name] = max(self.peak_running[name], self.running[name])
+        try:
             return self._run(spec, event)
+        finally:
+            with self._count_lock:
+                self.running[name] -= 1
 
     def _run(self, spec: FunctionSpec, event: Any) -> InvocationResult:
         context = LambdaContext(
