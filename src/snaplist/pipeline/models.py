@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from snaplist.domain.models import (
+    Classification,
     Extraction,
     ProductType,
     Shipping,
@@ -27,15 +28,9 @@ class ListingStatus(StrEnum):
     CONFIRMED = "CONFIRMED"
 
 
-class PhotoClassification(BaseModel):
+class PhotoClassification(Classification):
     """What classify recorded for one photo, under `photos[key]` of the listing."""
 
-    product_type: ProductType
-    confidence: float = Field(ge=0, le=1)
-    guessed_type: ProductType
-    guessed_confidence: float = Field(ge=0, le=1)
-    usage: TokenUsage = Field(default_factory=TokenUsage)
-    model: str = ""
     duration_ms: int = Field(default=0, ge=0)
 
 

@@ -179,15 +179,7 @@ def _classify_photo(upload: PhotoUpload) -> PhotoClassification:
                 raise
             logger.warning("classification output invalid, asking again", attempt=attempt)
 
-    return PhotoClassification(
-        product_type=result.product_type,
-        confidence=result.confidence,
-        guessed_type=result.guessed_type,
-        guessed_confidence=result.guessed_confidence,
-        usage=result.usage,
-        model=result.model,
-        duration_ms=_elapsed_ms(started),
-    )
+    return PhotoClassification(**dict(result), duration_ms=_elapsed_ms(started))
 
 
 def _record_classify_error(upload: PhotoUpload, error: Exception) -> ClassifyOutcome:
@@ -207,17 +199,9 @@ def _start_if_complete(listing: ListingRecord, bucket: str) -> str | None:
 
     settings = get_settings()
     verdict = combine_classifications(
-        [_as_classification(photo) for photo in listing.photos.values()],
-        threshold=settings.confidence_threshold,
+        list(listing.photos.values()), threshold=settings.confidence_threshold
     )
-    best = PhotoClassification(
-        product_type=verdict.product_type,
-        confidence=verdict.confidence,
-        guessed_type=verdict.guessed_type,
-        guessed_confidence=verdict.guessed_confidence,
-        usage=verdict.usage,
-        model=verdict.model,
-    )
+    best = PhotoClassification(**dict(verdict))
     classify_ms = sum(photo.duration_ms for photo in listing.photos.values())
     name = execution_name(listing.listing_id)
     if listing.status != ListingStatus.PROCESSING:
@@ -251,10 +235,6 @@ def _start_if_complete(listing: ListingRecord, bucket: str) -> str | None:
     )
     metrics.add_metric(name="ListingsClassified", unit=MetricUnit.Count, value=1)
     return result.execution_name
-
-
-def _as_classification(photo: PhotoClassification) -> Classification:
-    return Classification.model_validate(photo.model_dump(exclude={"duration_ms"}))
 
 
 def _outcome(upload: PhotoUpload, outcome: str, started: str | None = None) -> ClassifyOutcome:
