@@ -166,14 +166,14 @@ def combine_classifications(
 
 def load_vision_settings(env: Mapping[str, str] | None = None) -> VisionSettings:
     env = os.environ if env is None else env
-    raw = env.get("SNAPLIST_CLASSIFY_THRESHOLD")
+    raw = env.get("SNAPLIST_CONFIDENCE_THRESHOLD")
     if not raw:
         return VisionSettings()
     try:
         return VisionSettings(confidence_threshold=float(raw))
     except ValueError as error:
         raise ConfigurationError(
-            f"SNAPLIST_CLASSIFY_THRESHOLD must be a number from 0 to 1, got {raw!r}"
+            f"SNAPLIST_CONFIDENCE_THRESHOLD must be a number from 0 to 1, got {raw!r}"
         ) from error
 
 

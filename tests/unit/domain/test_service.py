@@ -65,7 +65,7 @@ def test_given_a_lower_configured_threshold_then_the_same_guess_is_accepted(
     scripted: ScriptedProvider, provider: OpenAICompatibleProvider, builder: VisionPromptBuilder
 ) -> None:
     scripted.script(classified("artwork", 0.69))
-    settings = load_vision_settings({"SNAPLIST_CLASSIFY_THRESHOLD": "0.6"})
+    settings = load_vision_settings({"SNAPLIST_CONFIDENCE_THRESHOLD": "0.6"})
 
     result = VisionService(provider, builder, settings).classify_product([PHOTO])
 
@@ -73,8 +73,8 @@ def test_given_a_lower_configured_threshold_then_the_same_guess_is_accepted(
 
 
 def test_given_a_bad_threshold_setting_then_configuration_error() -> None:
-    with pytest.raises(ConfigurationError, match="SNAPLIST_CLASSIFY_THRESHOLD"):
-        load_vision_settings({"SNAPLIST_CLASSIFY_THRESHOLD": "1.5"})
+    with pytest.raises(ConfigurationError, match="SNAPLIST_CONFIDENCE_THRESHOLD"):
+        load_vision_settings({"SNAPLIST_CONFIDENCE_THRESHOLD": "1.5"})
 
 
 def test_given_several_photos_then_they_are_classified_together_in_one_call(
