@@ -15,8 +15,8 @@ import pytest
 
 from snaplist_local.evaluation.labels import LabelledPhoto, load_labels
 from snaplist_local.evaluation.metrics import value_matches
-from snaplist_local.evaluation.providers import open_provider
 from snaplist_local.evaluation.runner import ListingRun, PipelineRunner
+from snaplist_local.model_provider import open_provider
 
 pytestmark = pytest.mark.offline_model
 

@@ -28,14 +28,10 @@ from snaplist.domain.taxonomy import load_taxonomy
 from snaplist_local.commands.eval import machine
 from snaplist_local.evaluation import coldstart, comparison, costs
 from snaplist_local.evaluation.labels import LabelError, load_labels
-from snaplist_local.evaluation.providers import INSTANT, ProviderUnavailable, open_provider
-from snaplist_local.evaluation.runner import (
-    ListingRun,
-    ListingTimedOut,
-    PipelineRunner,
-    handler_output_to,
-)
+from snaplist_local.evaluation.runner import ListingRun, ListingTimedOut, PipelineRunner
 from snaplist_local.evaluation.tables import milliseconds, render
+from snaplist_local.handler_output import handler_output_to
+from snaplist_local.model_provider import INSTANT, ProviderUnavailable, open_provider
 from snaplist_local.stack import StackError, TemplateError, repository_root
 
 DEFAULT_PHOTOS = repository_root().parent / "shared" / "samples"

@@ -19,11 +19,12 @@ from typing import IO, Any
 
 from snaplist_local.evaluation.labels import LabelError, LabelledPhoto, load_labels
 from snaplist_local.evaluation.metrics import FieldReport
-from snaplist_local.evaluation.providers import OFFLINE, ProviderUnavailable, open_provider
 from snaplist_local.evaluation.reliability import draw_reliability
-from snaplist_local.evaluation.runner import ListingTimedOut, PipelineRunner, handler_output_to
+from snaplist_local.evaluation.runner import ListingTimedOut, PipelineRunner
 from snaplist_local.evaluation.scoring import ProviderReport
 from snaplist_local.evaluation.tables import fraction, milliseconds, render, with_count
+from snaplist_local.handler_output import handler_output_to
+from snaplist_local.model_provider import OFFLINE, ProviderUnavailable, open_provider
 from snaplist_local.stack import StackError, TemplateError, repository_root
 
 DEFAULT_LABELS = repository_root().parent / "shared" / "samples" / "MANIFEST.csv"

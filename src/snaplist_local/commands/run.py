@@ -7,47 +7,24 @@ the draft is read back from DynamoDB.
 
 import argparse
 import json
-import logging
 import os
 import sys
 import tempfile
-import warnings
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from snaplist.domain.errors import ConfigurationError
 from snaplist.domain.fields import fields_for
 from snaplist.domain.models import ProductType
-from snaplist.domain.providers import (
-    API_KEY_VARIABLE,
-    DEFAULT_OFFLINE_PORT,
-    ProviderSettings,
-    api_key_from_env,
-    resolve_provider_settings,
-)
+from snaplist_local.handler_output import handler_output_to
+from snaplist_local.model_provider import ProviderUnavailable, open_provider
 from snaplist_local.stack import EmbeddedStack, StackError, StackOptions, TemplateError
 from snaplist_local.stack.listing import ListingTimeout, Photo, submit_listing
 
 EXIT_READY, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
-# The user's own settings that the handlers' provider resolution reads (docs/contracts.md).
-_PASSED_TO_HANDLERS = (
-    "SNAPLIST_BASE_URL",
-    "SNAPLIST_MODEL",
-    "SNAPLIST_OFFLINE_PORT",
-    "SNAPLIST_MODEL_TIMEOUT_SECONDS",
-    "SNAPLIST_RESPONSE_FORMAT",
-    "SNAPLIST_SUPPORTS_DETAIL",
-    "SNAPLIST_INPUT_USD_PER_MILLION",
-    "SNAPLIST_OUTPUT_USD_PER_MILLION",
-    "SNAPLIST_CONFIDENCE_THRESHOLD",
-)
-
 
 class UsageError(Exception):
-    """A mistake in the command line or the configuration: one line, exit code 2."""
+    """A mistake in the command line: one line, exit code 2."""
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -73,17 +50,15 @@ def _say(message: str) -> None:
 def run(args: argparse.Namespace) -> int:
     try:
         photos = _read_photos(args.photos)
-        provider, api_key = _resolve_provider(args.provider)
-        options = _stack_options(provider, api_key)
     except UsageError as error:
         print(f"snaplist run: {error}", file=sys.stderr)
         return EXIT_USAGE
 
     log_path = Path(tempfile.gettempdir()) / f"snaplist-run-{os.getpid()}.log"
     try:
-        with _handler_output_to(log_path), _model_for(provider, options):
-            record = _run_listing(options, photos, args.timeout)
-    except UsageError as error:
+        with handler_output_to(log_path), open_provider(args.provider, progress=_say) as provider:
+            record = _run_listing(provider.stack_options(), photos, args.timeout)
+    except ProviderUnavailable as error:
         print(f"snaplist run: {error}", file=sys.stderr)
         return EXIT_USAGE
     except (TemplateError, StackError) as error:
@@ -115,89 +90,6 @@ def _read_photos(paths: list[Path]) -> list[Photo]:
         return [Photo(path.name, path.read_bytes()) for path in paths]
     except OSError as error:
         raise UsageError(f"cannot read {error.filename}: {error.strerror}") from error
-
-
-def _resolve_provider(flag: str | None) -> tuple[ProviderSettings, str | None]:
-    """The provider the handlers will resolve, checked here so nothing starts in vain."""
-    environment = dict(os.environ)
-    if flag:
-        environment["SNAPLIST_PROVIDER"] = flag
-    try:
-        settings = resolve_provider_settings(environment)
-    except ConfigurationError as error:
-        raise UsageError(str(error)) from error
-    api_key = api_key_from_env(environment)
-    if settings.requires_key and not api_key:
-        raise UsageError(f"provider {settings.name} needs an API key: set {API_KEY_VARIABLE}")
-    return settings, api_key
-
-
-def _stack_options(provider: ProviderSettings, api_key: str | None) -> StackOptions:
-    environment = {name: os.environ[name] for name in _PASSED_TO_HANDLERS if name in os.environ}
-    environment["SNAPLIST_PROVIDER"] = provider.name
-    if provider.name == "offline":
-        environment["SNAPLIST_OFFLINE_PORT"] = str(_offline_port())
-    # The template's Provider parameter only allows the deployable (remote) providers; locally
-    # the handlers' SNAPLIST_PROVIDER is overridden instead, which also covers offline and custom.
-    overrides = {} if api_key else {"ApiKeyParameterName": ""}
-    return StackOptions(parameter_overrides=overrides, environment=environment, api_key=api_key)
-
-
-def _offline_port() -> int:
-    raw = os.environ.get("SNAPLIST_OFFLINE_PORT") or str(DEFAULT_OFFLINE_PORT)
-    if not raw.isdigit():
-        raise UsageError(f"SNAPLIST_OFFLINE_PORT must be a port number, got {raw!r}")
-    return int(raw)
-
-
-@contextmanager
-def _model_for(provider: ProviderSettings, options: StackOptions) -> Iterator[None]:
-    """The offline model server, started in this process for the run; nothing for the others."""
-    if provider.name != "offline":
-        yield
-        return
-    from snaplist_local.offline.server import ensure_running
-
-    port = int(options.environment["SNAPLIST_OFFLINE_PORT"])
-    _say(f"starting the offline model on 127.0.0.1:{port}")
-    try:
-        handle = ensure_running(port)
-    except (OSError, TimeoutError) as error:
-        raise UsageError(f"the offline model did not start on port {port}: {error}") from error
-    try:
-        yield
-    finally:
-        handle.stop()
-
-
-@contextmanager
-def _handler_output_to(log_path: Path) -> Iterator[None]:
-    """Handlers log to stdout as in Lambda; while they run, stdout (fd 1) goes to a file.
-
-    The redirect is at the file-descriptor level because loggers created at import time hold
-    the original stdout object; the draft is printed once the stack is down and fd 1 restored.
-    """
-    logging.getLogger("moto").setLevel(logging.CRITICAL)
-    sys.stdout.flush()
-    saved_fd = os.dup(1)
-    with log_path.open("w", encoding="utf-8") as log_file:
-        os.dup2(log_file.fileno(), 1)
-        show_warning = warnings.showwarning
-        warnings.showwarning = _warning_to(log_file)
-        try:
-            yield
-        finally:
-            warnings.showwarning = show_warning
-            sys.stdout.flush()
-            os.dup2(saved_fd, 1)
-            os.close(saved_fd)
-
-
-def _warning_to(log_file: IO[str]) -> Callable[..., None]:
-    def show(message: Any, category: Any, filename: str, lineno: int, *_: Any) -> None:
-        log_file.write(warnings.formatwarning(message, category, filename, lineno))
-
-    return show
 
 
 def _run_listing(options: StackOptions, photos: list[Photo], timeout: float) -> dict[str, Any]:

@@ -15,14 +15,8 @@ import threading
 from pathlib import Path
 from types import FrameType
 
-# The provider, model and log handling are the same as `snaplist run`'s, so they are shared.
-from snaplist_local.commands.run import (
-    UsageError,
-    _handler_output_to,
-    _model_for,
-    _resolve_provider,
-    _stack_options,
-)
+from snaplist_local.handler_output import handler_output_to
+from snaplist_local.model_provider import ProviderUnavailable, open_provider
 from snaplist_local.serve.gateway import STAGE
 from snaplist_local.serve.identity import DEV_SUBJECT, DEV_USER_HEADER
 from snaplist_local.serve.runtime import WEB_DIR, local_service
@@ -52,8 +46,6 @@ def _say(message: str) -> None:
 
 def serve(args: argparse.Namespace) -> int:
     try:
-        provider, api_key = _resolve_provider(args.provider)
-        options = _stack_options(provider, api_key)
         # Bound first, so the upload forms the API signs carry the real port (also for 0).
         server = _bind(args.port)
     except UsageError as error:
@@ -69,9 +61,9 @@ def serve(args: argparse.Namespace) -> int:
     previous = signal.signal(signal.SIGTERM, stop)
     try:
         with (
-            _handler_output_to(log_path),
-            _model_for(provider, options),
-            local_service(options, server, args.web_dir),
+            handler_output_to(log_path),
+            open_provider(args.provider, progress=_say) as provider,
+            local_service(provider.stack_options(), server, args.web_dir),
         ):
             _say(f"provider {provider.name}; handler logs in {log_path}")
             _say(f"serving {server.url}/ (API at {server.url}{API_PREFIX}, stage {STAGE})")
@@ -79,13 +71,21 @@ def serve(args: argparse.Namespace) -> int:
             with contextlib.suppress(KeyboardInterrupt):
                 stopping.wait()
             _say("stopping")
-    except (TemplateError, StackError, UsageError) as error:
+    except ProviderUnavailable as error:
+        server.httpd.server_close()
+        print(f"snaplist serve: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except (TemplateError, StackError) as error:
         server.httpd.server_close()
         print(f"snaplist serve: the local stack could not start: {error}", file=sys.stderr)
         return EXIT_USAGE
     finally:
         signal.signal(signal.SIGTERM, previous)
     return EXIT_OK
+
+
+class UsageError(Exception):
+    """A mistake in the command line: one line, exit code 2."""
 
 
 def _bind(port: int) -> LocalServer:

@@ -7,8 +7,6 @@ calls the pipeline made (the driver's own polling is not counted).
 """
 
 import json
-import os
-import sys
 import threading
 import time
 from collections import Counter
@@ -17,13 +15,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 from unittest import mock
 
 from botocore.client import BaseClient
 
-from snaplist_local.evaluation.providers import OpenProvider
-from snaplist_local.stack import EmbeddedStack, StackOptions
+from snaplist_local.model_provider import LocalProvider
+from snaplist_local.stack import EmbeddedStack
 from snaplist_local.stack.listing import FINAL_STATUSES, Photo, read_listing, submit_listing
 
 Progress = Callable[[str], None]
@@ -97,19 +95,10 @@ class ListingTimedOut(Exception):
     """A listing did not reach READY or FAILED in time."""
 
 
-def stack_options(provider: OpenProvider) -> StackOptions:
-    # Locally the handlers' SNAPLIST_PROVIDER is overridden; the template's Provider parameter
-    # only lists deployable providers. Without a key there is no parameter to read it from.
-    overrides = {} if provider.api_key else {"ApiKeyParameterName": ""}
-    return StackOptions(
-        parameter_overrides=overrides, environment=provider.environment, api_key=provider.api_key
-    )
-
-
 class PipelineRunner:
     """An embedded stack for one provider; `run` sends one listing through it."""
 
-    def __init__(self, provider: OpenProvider, timeout_seconds: float = 300.0) -> None:
+    def __init__(self, provider: LocalProvider, timeout_seconds: float = 300.0) -> None:
         self.provider = provider
         self.timeout_seconds = timeout_seconds
         self.counter = ApiCallCounter()
@@ -119,7 +108,7 @@ class PipelineRunner:
     def __enter__(self) -> "PipelineRunner":
         self._installed = self.counter.installed()
         self._installed.__enter__()
-        self._stack = EmbeddedStack(stack_options(self.provider)).start()
+        self._stack = EmbeddedStack(self.provider.stack_options()).start()
         self.counter.take()
         return self
 
@@ -198,23 +187,3 @@ class PipelineRunner:
                     delta = event["timestamp"] - entered[name]
                     durations[name] = delta.total_seconds() * 1000
         return durations, transitions
-
-
-@contextmanager
-def handler_output_to(log_path: Path) -> Iterator[IO[str]]:
-    """Handlers log to stdout as in Lambda: at the descriptor level that goes to a file, and
-    the returned stream is the real stdout, for the command's own output."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    with log_path.open("w", encoding="utf-8") as log_file:
-        os.dup2(log_file.fileno(), 1)
-        real = os.fdopen(os.dup(saved), "w", encoding="utf-8", closefd=True)
-        try:
-            yield real
-        finally:
-            real.flush()
-            sys.stdout.flush()
-            os.dup2(saved, 1)
-            os.close(saved)
-            real.close()
