@@ -19,11 +19,17 @@ from typing import Any
 import requests
 from PIL import Image, ImageOps
 
+from snaplist.domain.images import prepare_image
+from snaplist.domain.models import PixelBudget
+from snaplist.domain.providers import VisionSettings, offline_settings
 from snaplist_local.offline.answers import normalise_isbn
 from snaplist_local.offline.brands import find_makers, normalise
 from snaplist_local.offline.imaging import register_formats
 
 CONFIDENCE_THRESHOLD = 0.7
+# How photos are sent: "budgets" as the pipeline's VisionService does (a small photo to classify,
+# a larger one to extract), "1568" resized to that longest side for both, "original" as stored.
+SIZINGS = ("budgets", "1568", "original")
 PIPELINE_MAX_SIDE = 1568
 PRODUCT_TYPES = ("book", "artwork", "jewellery", "watch", "furniture", "electronics", "generic")
 MIME = {".jpg": "image/jpeg", ".png": "image/png", ".webp": "image/webp", ".heic": "image/heic"}
@@ -169,6 +175,33 @@ def pipeline_sized(data: bytes, max_side: int = PIPELINE_MAX_SIDE) -> tuple[str,
     return "image/jpeg", out.getvalue()
 
 
+def budgeted(data: bytes, budget: PixelBudget) -> tuple[str, bytes]:
+    """The photo prepared as VisionService prepares it for the offline provider."""
+    capabilities = offline_settings(0).capabilities
+    budget = budget.model_copy(
+        update={
+            "max_pixels": min(budget.max_pixels, capabilities.max_pixels),
+            "side_multiple": capabilities.side_multiple,
+        }
+    )
+    prepared = prepare_image(data, budget)
+    return "image/jpeg", base64.b64decode(prepared.data_url.split(",", 1)[1])
+
+
+def sized_photos(data: bytes, file: str, sizing: str) -> tuple[tuple[str, bytes], ...]:
+    """(photo to classify, photo to extract from) as `sizing` sends them."""
+    if sizing == "budgets":
+        settings = VisionSettings()
+        return budgeted(data, settings.classify_budget), budgeted(data, settings.extract_budget)
+    if sizing == "1568":
+        photo = pipeline_sized(data)
+        return photo, photo
+    if sizing == "original":
+        photo = (MIME[Path(file).suffix.lower()], data)
+        return photo, photo
+    raise ValueError(f"unknown sizing {sizing!r}; use one of {', '.join(SIZINGS)}")
+
+
 @dataclass
 class SampleResult:
     file: str
@@ -214,12 +247,14 @@ def content_of(body: Any) -> dict[str, Any]:
     return parsed
 
 
-def run_sample(base_url: str, samples: Path, row: dict[str, str], resize: bool) -> SampleResult:
+def run_sample(
+    base_url: str, samples: Path, row: dict[str, str], sizing: str = "budgets"
+) -> SampleResult:
     data = (samples / row["file"]).read_bytes()
-    photo = pipeline_sized(data) if resize else (MIME[Path(row["file"]).suffix.lower()], data)
+    to_classify, to_extract = sized_photos(data, row["file"], sizing)
     result = SampleResult(row["file"], expected_type(row), row["visible_text"], 0)
 
-    status, body, result.classify_ms = post(base_url, classification_request([photo]))
+    status, body, result.classify_ms = post(base_url, classification_request([to_classify]))
     result.status = status
     if status != 200:
         result.error = body.get("error", {}).get("message", "no message")
@@ -228,7 +263,7 @@ def run_sample(base_url: str, samples: Path, row: dict[str, str], resize: bool) 
     result.product_type, result.confidence = answer["product_type"], answer["confidence"]
 
     status, body, result.extract_ms = post(
-        base_url, extraction_request(result.effective_type, [photo])
+        base_url, extraction_request(result.effective_type, [to_extract])
     )
     result.status = status
     if status == 200:
