@@ -27,8 +27,8 @@ def manifest() -> list[dict[str, str]]:
 def pipeline_results(
     offline_server: ServerHandle, manifest: list[dict[str, str]]
 ) -> list[SampleResult]:
-    """Every MANIFEST photo resized to 1568 px as the pipeline sends it, then answered."""
-    return [run_sample(offline_server.base_url, SAMPLES, row, resize=True) for row in manifest]
+    """Every MANIFEST photo prepared as the pipeline's VisionService sends it, then answered."""
+    return [run_sample(offline_server.base_url, SAMPLES, row, "budgets") for row in manifest]
 
 
 @pytest.fixture(scope="session")
@@ -36,4 +36,4 @@ def original_results(
     offline_server: ServerHandle, manifest: list[dict[str, str]]
 ) -> list[SampleResult]:
     """Every MANIFEST file sent as it is (HEIC, WebP, 12 MP JPEG included)."""
-    return [run_sample(offline_server.base_url, SAMPLES, row, resize=False) for row in manifest]
+    return [run_sample(offline_server.base_url, SAMPLES, row, "original") for row in manifest]

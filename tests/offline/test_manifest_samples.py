@@ -12,6 +12,7 @@ from snaplist_local.offline.evaluation import (
     PRODUCT_TYPES,
     SampleResult,
     classification_request,
+    expected_makers,
     extraction_schema,
     pipeline_sized,
     post,
@@ -95,6 +96,42 @@ def test_given_bad_photos_when_classified_then_none_is_confidently_a_product(
 
     assert bad
     assert [r.file for r in bad if r.effective_type != "generic"] == []
+
+
+def test_given_bad_photos_when_extracted_then_no_maker_is_named_unless_printed(
+    pipeline_results: list[SampleResult], original_results: list[SampleResult]
+) -> None:
+    bad = [r for r in pipeline_results + original_results if r.file.startswith("bad/")]
+
+    named = [(r.file, r.value("maker")) for r in bad if r.value("maker")]
+
+    printed = {r.file: expected_makers(r) for r in bad}
+    assert [(file, maker) for file, maker in named if maker not in printed[file]] == []
+
+
+def test_given_the_oz_cover_when_extracted_then_title_and_language_are_yellow_guesses(
+    pipeline_results: list[SampleResult],
+) -> None:
+    oz = next(r for r in pipeline_results if r.file.endswith("book-cover-wizard-of-oz.jpg"))
+
+    assert "The Wizard" in str(oz.value("title"))
+    assert 0.5 <= oz.fields["title"]["confidence"] < 0.8
+    assert oz.value("language") == "en"
+    assert 0.5 <= oz.fields["language"]["confidence"] < 0.8
+
+
+def test_given_brands_read_near_not_exactly_when_extracted_then_they_are_never_green(
+    pipeline_results: list[SampleResult],
+) -> None:
+    near = [
+        r
+        for r in pipeline_results
+        if "close to" in str(r.fields.get("maker", {}).get("suggestion"))
+    ]
+
+    assert near, "no near brand match on the samples any more"
+    for result in near:
+        assert 0.5 <= result.fields["maker"]["confidence"] < 0.8, result.file
 
 
 @pytest.mark.parametrize("max_side", [None, 1568])

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from snaplist_local.offline.brands import find_makers, known_makers, normalise
+from snaplist_local.offline.brands import find_makers, find_near_makers, known_makers, normalise
 from snaplist_local.offline.language import LanguageGuess, guess_language, language_of_isbn
 from snaplist_local.offline.schema import FieldSpec
 from snaplist_local.offline.type_map import GENERIC
@@ -22,6 +22,11 @@ MAKER_TYPE_PULL = 0.6
 # The classifier's book-cover probability a photo needs before its big text counts as a title.
 MIN_COVER_PROBABILITY = 0.3
 CLASS_NOUN_MIN_PROBABILITY = 0.5
+# A maker read with a letter or two wrong: 0.5 to 0.7 by the OCR score, shown yellow for checking.
+NEAR_MAKER_BASE = 0.5
+NEAR_MAKER_SPAN = 0.2
+# Lines of the title's size count only when OCR read them about as surely as the surest one.
+TITLE_LINE_SCORE_GAP = 0.15
 
 SUGGESTIONS: dict[str, str] = {
     "title": "Write a short title: what it is, the maker, the model.",
@@ -109,6 +114,11 @@ class Evidence:
     def words(self) -> list[str]:
         return re.findall(r"[\w&'-]+", self.text)
 
+    @property
+    def all_reads(self) -> list[TextLine]:
+        """Every line read, the less sure reads of the same places included."""
+        return self.lines + [line for photo in self.photos for line in photo.other_reads]
+
     def isbn(self) -> tuple[str, float] | None:
         for photo in self.photos:
             for barcode in photo.barcodes:
@@ -121,7 +131,19 @@ class Evidence:
         return None
 
     def makers(self) -> list[str]:
-        return find_makers(self.words)
+        found = find_makers(self.words)
+        return found + [name for name in find_makers(self._other_words()) if name not in found]
+
+    def near_makers(self) -> list[tuple[str, str]]:
+        """(maker, word as read) for words a misread letter or two from a maker's name."""
+        found = find_near_makers(self.words)
+        names = {name for name, _ in found}
+        others = find_near_makers(self._other_words())
+        return found + [(name, read) for name, read in others if name not in names]
+
+    def _other_words(self) -> list[str]:
+        others = "\n".join(line.text for photo in self.photos for line in photo.other_reads)
+        return re.findall(r"[\w&'-]+", others)
 
 
 def is_isbn13(digits: str) -> bool:
@@ -242,10 +264,16 @@ def _book_title(evidence: Evidence) -> dict[str, Any] | None:
     if not lines:
         return None
 
-    tallest = max(lines, key=lambda line: line.height)
+    # The title is the biggest text OCR read surely: a garbled line of the same size (a
+    # stylised author name, a drawing read as letters) scores lower and is left out.
+    biggest = max(line.height for line in lines)
+    big = [line for line in lines if line.height >= 0.8 * biggest]
+    surest = max(line.score for line in big)
+    sure = [line for line in lines if line.score >= surest - TITLE_LINE_SCORE_GAP]
+    tallest = max(sure, key=lambda line: line.height)
     near = [
         line
-        for line in lines
+        for line in sure
         if line.height >= 0.8 * tallest.height
         and abs(line.top - tallest.top) <= 2.5 * tallest.height
     ]
@@ -265,8 +293,13 @@ def _title(product_type: str, evidence: Evidence, makers: list[str]) -> dict[str
 
     noun = _class_noun(product_type, evidence)
     maker = makers[0] if makers else None
+    near = evidence.near_makers() if not maker else []
     if maker and noun:
         return found(f"{maker} {noun}", 0.55, "Add the model and main features to the title.")
+    if near and noun:
+        maker, read = near[0]
+        suggestion = f"Check the brand: the photo reads '{read}', close to {maker}."
+        return found(f"{maker} {noun}", 0.5, suggestion)
     if maker:
         return found(maker, 0.35, "Say what the item is in the title.")
     if noun:
@@ -286,12 +319,23 @@ def _class_noun(product_type: str, evidence: Evidence) -> str | None:
 
 def _brand(evidence: Evidence, makers: list[str]) -> dict[str, Any] | None:
     if not makers:
-        return None
+        return _near_brand(evidence)
     key = normalise(makers[0])
-    scores = [line.score for line in evidence.lines if key in normalise(line.text)]
+    scores = [line.score for line in evidence.all_reads if key in normalise(line.text)]
     # An exact list match read by OCR: strong, but a name printed on an item can be a fake.
     confidence = 0.85 * (max(scores) if scores else 0.8)
     return found(makers[0], confidence, "Check the brand: read from text on the item.")
+
+
+def _near_brand(evidence: Evidence) -> dict[str, Any] | None:
+    near = evidence.near_makers()
+    if not near:
+        return None
+    maker, read = near[0]
+    scores = [line.score for line in evidence.all_reads if normalise(read) in normalise(line.text)]
+    # A name one or two letters off is a guess to check: always yellow, never green.
+    confidence = NEAR_MAKER_BASE + NEAR_MAKER_SPAN * (max(scores) if scores else 0.0)
+    return found(maker, confidence, f"Check the brand: the photo reads '{read}', close to {maker}.")
 
 
 def _author(evidence: Evidence) -> dict[str, Any] | None:

@@ -3,6 +3,8 @@
 import re
 from dataclasses import dataclass
 
+from snaplist_local.offline.words import ENGLISH_WORDS
+
 # A few very frequent words per language; short texts rarely hold more than two or three.
 _COMMON_WORDS = {
     "en": "the of and to in is for with by on from this that are an",
@@ -27,6 +29,9 @@ SCRIPTS: tuple[tuple[str, str], ...] = (
 )
 # OCR invents the odd CJK glyph on textures; a script counts only from this many characters.
 MIN_SCRIPT_CHARS = 4
+# Distinct words of the English list (one of them a common short word) that make text English
+# when the short words alone are too few: a cover rarely prints more than "The ... of".
+MIN_ENGLISH_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -43,14 +48,27 @@ def guess_language(text: str) -> LanguageGuess | None:
             return LanguageGuess(code, min(0.9, 0.5 + 0.05 * count), f"{count} {code} characters")
 
     words = re.findall(r"[a-zà-ÿ]+", text.lower())
-    hits = {code: sum(word in stop for word in words) for code, stop in STOPWORDS.items()}
+    # Distinct words: "the" printed three times is no more English than printed once.
+    hits = {code: len(set(words) & stop) for code, stop in STOPWORDS.items()}
     best = max(hits, key=lambda code: hits[code])
     runner_up = max(hits[code] for code in hits if code != best)
     margin = hits[best] - runner_up
     if hits[best] < 2 or margin < 1:
-        return None
+        return _english_by_vocabulary(words, hits)
     confidence = min(0.85, 0.4 + 0.1 * hits[best] + 0.05 * margin)
     return LanguageGuess(best, confidence, f"{hits[best]} common {best} words")
+
+
+def _english_by_vocabulary(words: list[str], hits: dict[str, int]) -> LanguageGuess | None:
+    # Limitation: only English has a word list here; "original" or "piano" is also Spanish or
+    # Italian, so at least one English short word must be among them and none of another
+    # language's, and the confidence stays moderate.
+    english = sorted({word for word in words if word in ENGLISH_WORDS})
+    others = sum(count for code, count in hits.items() if code != "en")
+    if hits["en"] < 1 or others > 0 or len(english) < MIN_ENGLISH_WORDS:
+        return None
+    confidence = min(0.6, 0.4 + 0.05 * len(english))
+    return LanguageGuess("en", confidence, f"{len(english)} English words ({', '.join(english)})")
 
 
 # ISBN registration groups that map to one language (978-0/1 are English-speaking countries).

@@ -50,7 +50,8 @@ class OfflineModel:
     def __init__(self) -> None:
         register_formats()
         self.models = VisionModels()
-        self._cache: OrderedDict[str, PhotoEvidence] = OrderedDict()
+        # Photo hash -> (evidence, whether it was read twice).
+        self._cache: OrderedDict[str, tuple[PhotoEvidence, bool]] = OrderedDict()
         self._cache_lock = threading.Lock()
 
     def answer(self, payload: Any) -> dict[str, Any]:
@@ -60,28 +61,32 @@ class OfflineModel:
         if not urls:
             raise ApiError(400, "the request holds no image_url part", "messages")
 
-        evidence = Evidence([self._look(url) for url in urls])
+        # Only the extraction reads small photos twice: classification needs barcodes and
+        # exact maker names, and each second read costs about as much as the first.
+        read_twice = schema_name == EXTRACTION
+        evidence = Evidence([self._look(url, read_twice) for url in urls])
         if schema_name == CLASSIFICATION:
             reply = classify(evidence, allowed_product_types(schema))
         else:
             reply = extract(evidence, extraction_fields(schema))
         return completion(json.dumps(reply, ensure_ascii=False), request)
 
-    def _look(self, url: str) -> PhotoEvidence:
+    def _look(self, url: str, read_twice: bool) -> PhotoEvidence:
         key = hashlib.sha256(url.encode()).hexdigest()
         with self._cache_lock:
-            if key in self._cache:
+            cached = self._cache.get(key)
+            if cached is not None and (cached[1] or not read_twice):
                 self._cache.move_to_end(key)
-                return self._cache[key]
+                return cached[0]
 
         try:
             image = decode_data_url(url)
         except BadImage as error:
             raise ApiError(400, str(error), "messages") from error
-        seen = self.models.look(image)
+        seen = self.models.look(image, read_twice)
 
         with self._cache_lock:
-            self._cache[key] = seen
+            self._cache[key] = (seen, read_twice)
             while len(self._cache) > EVIDENCE_CACHE_SIZE:
                 self._cache.popitem(last=False)
         return seen

@@ -13,8 +13,10 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from snaplist_local.offline.brands import known_makers, normalise
 from snaplist_local.offline.imagenet_labels import LABELS
 from snaplist_local.offline.type_map import GENERIC, first_name, index_weights
+from snaplist_local.offline.words import split_joined
 
 logger = logging.getLogger("snaplist.offline")
 
@@ -25,6 +27,14 @@ CLASSIFIER_SIZE = 224
 # Limitation: past the budget, the smallest text of a text-dense photo is not read at all.
 OCR_LINE_BUDGET = 150.0
 OCR_MAX_SIDE = 1280
+# Smaller photos are enlarged to this longest side before OCR (bicubic): the pipeline sends
+# 448 px to classify, and a label's letters are then too few pixels for the recogniser.
+OCR_MIN_SIDE = 1280
+# The second, enlarged read is skipped for text-dense photos (screenshots): it would double the
+# cost of the photos that are already the slowest, and they are rarely items.
+SECOND_READ_MAX_LINES = 12
+# Two reads of the same place on the photo: boxes overlapping by this share of the smaller one.
+SAME_PLACE_OVERLAP = 0.5
 # Below this OCR score a line is noise more often than text.
 MIN_OCR_SCORE = 0.6
 
@@ -35,6 +45,17 @@ class TextLine:
     height: float
     score: float
     top: float
+    left: float = 0.0
+    width: float = 0.0
+
+    def overlap(self, other: "TextLine") -> float:
+        """The share of the smaller box that the two boxes have in common."""
+        across = min(self.left + self.width, other.left + other.width) - max(self.left, other.left)
+        down = min(self.top + self.height, other.top + other.height) - max(self.top, other.top)
+        if across <= 0 or down <= 0:
+            return 0.0
+        smaller = min(self.width * self.height, other.width * other.height)
+        return across * down / max(smaller, 1.0)
 
 
 @dataclass(frozen=True)
@@ -49,6 +70,8 @@ class PhotoEvidence:
     top_classes: list[tuple[str, float]]
     lines: list[TextLine] = field(default_factory=list)
     barcodes: list[Barcode] = field(default_factory=list)
+    # Reads of the same places that scored lower than the line kept: evidence for makers only.
+    other_reads: list[TextLine] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -71,18 +94,29 @@ class VisionModels:
                 self._ocr = _load_ocr()
                 logger.info("offline models loaded")
 
-    def look(self, image: Image.Image) -> PhotoEvidence:
+    def look(self, image: Image.Image, read_twice: bool = False) -> PhotoEvidence:
+        """What the models see; `read_twice` adds an enlarged second OCR read of a small photo."""
         self.load()
         with self._lock:
             probabilities = self._classify(image)
             small = _shrink(image, OCR_MAX_SIDE)
             lines = self._read_text(small)
+            other_reads: list[TextLine] = []
+            dense = bool(self._ocr.text_det.spent)
+            if read_twice and not dense and _worth_second_read(lines, small):
+                # Limitation: OCR of small photos is unstable (one JPEG re-encode turns "SEIKO"
+                # into nothing or "SETKO"); a second read of the photo enlarged helps some
+                # words and loses others, so both reads are kept, the surer one per place.
+                larger = _enlarge(small, OCR_MIN_SIDE)
+                again = self._read_text(larger, scale=small.width / larger.width)
+                lines, other_reads = _surest_per_place(lines, again)
             barcodes = _read_barcodes(small)
         return PhotoEvidence(
             type_probabilities=self._sum_by_type(probabilities),
             top_classes=_top_classes(probabilities, 5),
             lines=lines,
             barcodes=barcodes,
+            other_reads=other_reads,
         )
 
     def _classify(self, image: Image.Image) -> np.ndarray:
@@ -102,14 +136,20 @@ class VisionModels:
             sums[GENERIC] += probability * (1.0 - weight)
         return sums
 
-    def _read_text(self, image: Image.Image) -> list[TextLine]:
+    def _read_text(self, image: Image.Image, scale: float = 1.0) -> list[TextLine]:
+        """Lines read on `image`, their boxes multiplied by `scale` (back to the photo's size)."""
         # The angle classifier stays on: it reads vertical text such as a brand on a bangle.
         result, _ = self._ocr(np.asarray(image))
+        makers = frozenset(normalise(name) for name in known_makers())
         lines = []
         for box, text, score in result or []:
-            ys = [point[1] for point in box]
+            xs = [point[0] * scale for point in box]
+            ys = [point[1] * scale for point in box]
             if float(score) >= MIN_OCR_SCORE and text.strip():
-                lines.append(TextLine(text.strip(), max(ys) - min(ys), float(score), min(ys)))
+                # The recogniser drops spaces between words ("TheWizard"): put back the sure ones.
+                words = split_joined(text.strip(), keep=makers)
+                height, width = max(ys) - min(ys), max(xs) - min(xs)
+                lines.append(TextLine(words, height, float(score), min(ys), min(xs), width))
         return lines
 
 
@@ -140,9 +180,12 @@ class _BudgetedDetector:
     def __init__(self, detector: Any, budget: float) -> None:
         self._detector = detector
         self._budget = budget
+        # Whether the last image held more text than the budget: a text-dense photo.
+        self.spent = False
 
     def __call__(self, image: np.ndarray) -> tuple[Any, float]:
         boxes, elapsed = self._detector(image)
+        self.spent = False
         if boxes is None or len(boxes) == 0:
             return boxes, elapsed
         heights = np.ptp(boxes[:, :, 1], axis=1).clip(min=1.0)
@@ -150,6 +193,7 @@ class _BudgetedDetector:
         order = np.argsort(-heights)
         spent = np.cumsum(costs[order])
         keep = order[: max(1, int(np.searchsorted(spent, self._budget, side="right")))]
+        self.spent = len(keep) < len(boxes)
         return boxes[np.sort(keep)], elapsed
 
 
@@ -173,6 +217,40 @@ def _shrink(image: Image.Image, max_side: int) -> Image.Image:
     small = image.copy()
     small.thumbnail((max_side, max_side), Image.Resampling.BILINEAR)
     return small
+
+
+def _worth_second_read(lines: list[TextLine], image: Image.Image) -> bool:
+    # A photo with no text at all rarely shows some when enlarged; a text-dense one (a
+    # screenshot, or past the OCR budget) would cost seconds more; one near OCR_MIN_SIDE
+    # gains nothing.
+    small = max(image.size) < 0.9 * OCR_MIN_SIDE
+    return small and 1 <= len(lines) <= SECOND_READ_MAX_LINES
+
+
+def _surest_per_place(
+    first: list[TextLine], second: list[TextLine]
+) -> tuple[list[TextLine], list[TextLine]]:
+    """(the surer read of each place, in the first read's order, plus new places; the others)."""
+    kept = list(first)
+    others: list[TextLine] = []
+    for line in second:
+        same = [i for i, old in enumerate(kept) if old.overlap(line) >= SAME_PLACE_OVERLAP]
+        if not same:
+            kept.append(line)
+        elif len(same) == 1 and line.score > kept[same[0]].score:
+            others.append(kept[same[0]])
+            kept[same[0]] = line
+        else:
+            others.append(line)
+    return kept, others
+
+
+def _enlarge(image: Image.Image, min_side: int) -> Image.Image:
+    if max(image.size) >= min_side:
+        return image
+    scale = min_side / max(image.size)
+    size = (round(image.width * scale), round(image.height * scale))
+    return image.resize(size, Image.Resampling.BICUBIC)
 
 
 def _read_barcodes(image: Image.Image) -> list[Barcode]:
