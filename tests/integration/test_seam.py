@@ -4,9 +4,16 @@ import json
 import uuid
 from pathlib import Path
 
+import boto3
 import pytest
 
-from snaplist_local.stack.seam import FunctionSpec, HandlerRunner, aws_style_key
+from snaplist_local.stack.seam import (
+    AsyncInvoker,
+    FunctionSpec,
+    HandlerRunner,
+    RealAwsRefused,
+    aws_style_key,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -130,3 +137,25 @@ def test_given_a_key_encoded_by_moto_when_delivered_then_it_is_encoded_as_aws_do
     moto_key: str, aws_key: str
 ) -> None:
     assert aws_style_key(moto_key) == aws_key
+
+
+def test_given_no_running_stack_when_code_calls_aws_then_the_request_never_leaves_the_machine():
+    # A handler thread that outlives its stack (a timed-out run, Ctrl-C) makes exactly this call.
+    client = boto3.session.Session(
+        aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
+    ).client("sqs")
+
+    with pytest.raises(RealAwsRefused, match=r"sqs\.us-east-1\.amazonaws\.com"):
+        client.list_queues()
+
+
+def test_given_a_stopped_invoker_when_a_delivery_was_queued_then_it_is_dropped_not_run():
+    runner = HandlerRunner({})
+    sent: list[str] = []
+    invoker = AsyncInvoker(runner, lambda url, body: sent.append(body), (0.0,))
+
+    invoker.shutdown()
+    invoker._deliver("ClassifyFunction", {"Records": []})
+
+    assert runner.invocations == {}
+    assert sent == []

@@ -8,6 +8,7 @@ destination behaviour.
 """
 
 import copy
+import functools
 import importlib
 import json
 import logging
@@ -18,18 +19,48 @@ import traceback
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from unittest import mock
-from urllib.parse import quote_plus, unquote_plus
+from urllib.parse import quote_plus, unquote_plus, urlsplit
 
+from botocore import handlers as botocore_handlers
 from moto.awslambda.models import LambdaFunction
+from moto.core.models import botocore_stubber
+from moto.dynamodb.responses import DynamoHandler
 from moto.s3 import notifications as s3_notifications
 
 logger = logging.getLogger(__name__)
+
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+# DynamoDB applies each request to an item atomically; moto edits the stored item in place with
+# no lock, so a reader polling during an UpdateItem could see half of it (status READY, fields
+# not yet written). Handling one DynamoDB request at a time, response included, restores that.
+_dynamodb_requests = threading.RLock()
+
+
+class RealAwsRefused(Exception):
+    """A call that would have left this machine for AWS; local snaplist never makes one."""
+
+
+def refuse_real_aws(request: Any, **kwargs: Any) -> None:
+    """botocore `before-send`: while moto is on it answers; otherwise only loopback is allowed.
+
+    A handler thread still running after its stack stopped (a timed-out run, Ctrl-C) would
+    otherwise send its request to the real endpoint.
+    """
+    host = urlsplit(request.url).hostname or ""
+    if not botocore_stubber.enabled and host not in LOOPBACK_HOSTS:
+        raise RealAwsRefused(f"refused a request to {host}: the embedded stack is not running")
+
+
+# Every botocore session made from now on carries the check.
+if ("before-send", refuse_real_aws) not in botocore_handlers.BUILTIN_HANDLERS:
+    botocore_handlers.BUILTIN_HANDLERS.append(("before-send", refuse_real_aws))
 
 
 @dataclass(frozen=True)
@@ -220,6 +251,7 @@ class AsyncInvoker:
         self._pool = ThreadPoolExecutor(max_workers=32, thread_name_prefix="lambda-async")
         self._pending: set[Future[None]] = set()
         self._lock = threading.Lock()
+        self._stopped = threading.Event()
         self.failures: list[dict[str, Any]] = []
         # Every event accepted for asynchronous delivery, in order, for inspection and redelivery.
         self.delivered: list[tuple[str, Any]] = []
@@ -235,8 +267,8 @@ class AsyncInvoker:
     def _forget(self, future: "Future[None]") -> None:
         with self._lock:
             self._pending.discard(future)
-        error = future.exception()
-        if error is not None:
+        error = None if future.cancelled() else future.exception()
+        if error is not None and not self._stopped.is_set():
             logger.error("async delivery failed", exc_info=error)
 
     def _deliver(self, function_name: str, event: Any) -> None:
@@ -249,9 +281,14 @@ class AsyncInvoker:
             if attempt:
                 delays = self.retry_delays_seconds or (0.0,)
                 time.sleep(delays[min(attempt - 1, len(delays) - 1)])
+            if self._stopped.is_set():
+                logger.info("async delivery dropped: the stack stopped")
+                return
             result = self.runner.invoke(function_name, event)
             if not result.errored:
                 return
+        if self._stopped.is_set():
+            return
         record = _destination_record(spec, function_name, event, result, attempts)
         self.failures.append(record)
         if spec and spec.on_failure_queue_url:
@@ -267,6 +304,7 @@ class AsyncInvoker:
         return False
 
     def shutdown(self) -> None:
+        self._stopped.set()
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 
@@ -351,9 +389,26 @@ def installed(runner: HandlerRunner, invoker: AsyncInvoker) -> Iterator[None]:
         function_name = fn_arn.split(":function:")[-1].split(":")[0]
         invoker.submit(function_name, as_aws_s3_event(event_body))
 
-    with (
-        mock.patch.object(LambdaFunction, "_invoke_lambda", invoke_in_process),
-        mock.patch.object(LambdaFunction, "invoke", invoke_honouring_event_type),
-        mock.patch.object(s3_notifications, "_invoke_awslambda", notify_asynchronously),
-    ):
+    with ExitStack() as patches:
+        patches.enter_context(
+            mock.patch.object(LambdaFunction, "_invoke_lambda", invoke_in_process)
+        )
+        patches.enter_context(
+            mock.patch.object(LambdaFunction, "invoke", invoke_honouring_event_type)
+        )
+        patches.enter_context(
+            mock.patch.object(s3_notifications, "_invoke_awslambda", notify_asynchronously)
+        )
+        patches.enter_context(
+            mock.patch.object(DynamoHandler, "call_action", _serialised(DynamoHandler.call_action))
+        )
         yield
+
+
+def _serialised(operation: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(operation)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        with _dynamodb_requests:
+            return operation(*args, **kwargs)
+
+    return call
