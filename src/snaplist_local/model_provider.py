@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from snaplist.domain.errors import ConfigurationError
 from snaplist.domain.providers import (
     API_KEY_VARIABLE,
-    DEFAULT_OFFLINE_PORT,
     ProviderSettings,
     api_key_from_env,
     resolve_provider_settings,
@@ -92,18 +91,23 @@ def open_provider(name: str | None, progress: Progress | None = None) -> Iterato
         return
 
     port = offline_port()
-    environment["SNAPLIST_OFFLINE_PORT"] = str(port)
     if progress:
-        progress(f"starting the offline model on 127.0.0.1:{port}")
+        progress("starting the offline model")
     handle = _start_offline(port)
+    environment["SNAPLIST_OFFLINE_PORT"] = str(handle.port)
+    if progress:
+        progress(f"offline model ready on 127.0.0.1:{handle.port}")
     try:
         yield LocalProvider(OFFLINE, _settings(environment), environment)
     finally:
         handle.stop()
 
 
-def offline_port() -> int:
-    raw = os.environ.get("SNAPLIST_OFFLINE_PORT") or str(DEFAULT_OFFLINE_PORT)
+def offline_port() -> int | None:
+    """The port SNAPLIST_OFFLINE_PORT names, to share a model already served there; else None."""
+    raw = os.environ.get("SNAPLIST_OFFLINE_PORT")
+    if not raw:
+        return None
     if not raw.isdigit() or not 0 < int(raw) < 65536:
         raise ProviderUnavailable(f"SNAPLIST_OFFLINE_PORT must be a port number, got {raw!r}")
     return int(raw)
@@ -133,13 +137,16 @@ def _instant(environment: dict[str, str]) -> Iterator[LocalProvider]:
         yield LocalProvider(INSTANT, _settings(environment), environment)
 
 
-def _start_offline(port: int) -> "ServerHandle":
+def _start_offline(port: int | None) -> "ServerHandle":
+    """A model of this command's own on a free port, or the one shared on the port named.
+
+    A private port by default, so two commands at once never lean on each other's server.
+    """
     # The offline model's packages (torch, OCR) load only when it is asked for.
-    from snaplist_local.offline.server import ensure_running
+    from snaplist_local.offline.server import ensure_running, start_background
 
     try:
-        return ensure_running(port)
+        return start_background(0) if port is None else ensure_running(port)
     except (OSError, TimeoutError) as error:
-        raise ProviderUnavailable(
-            f"the offline model did not start on port {port}: {error}"
-        ) from error
+        where = "a free port" if port is None else f"port {port}"
+        raise ProviderUnavailable(f"the offline model did not start on {where}: {error}") from error

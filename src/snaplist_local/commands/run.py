@@ -79,6 +79,8 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILED
+    # The handlers' log is named only when something failed; a ready run leaves nothing behind.
+    log_path.unlink(missing_ok=True)
     return EXIT_READY
 
 
