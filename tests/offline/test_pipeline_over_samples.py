@@ -29,8 +29,8 @@ KNOWN_ERRORS = {
     "ProviderClientError",
     "ProviderTransientError",
 }
-PRODUCT_TYPE_FLOOR = 0.68
-TEXT_FIELD_FLOOR = 1  # shown title or maker values that the photo's visible text confirms
+PRODUCT_TYPE_FLOOR = 0.70
+TEXT_FIELD_FLOOR = 3  # shown title or maker values that the photo's visible text confirms
 
 
 def _free_port() -> int:

@@ -50,8 +50,7 @@ class OfflineModel:
     def __init__(self) -> None:
         register_formats()
         self.models = VisionModels()
-        # Photo hash -> (evidence, whether it was read twice).
-        self._cache: OrderedDict[str, tuple[PhotoEvidence, bool]] = OrderedDict()
+        self._cache: OrderedDict[str, PhotoEvidence] = OrderedDict()
         self._cache_lock = threading.Lock()
 
     def answer(self, payload: Any) -> dict[str, Any]:
@@ -75,9 +74,9 @@ class OfflineModel:
         key = hashlib.sha256(url.encode()).hexdigest()
         with self._cache_lock:
             cached = self._cache.get(key)
-            if cached is not None and (cached[1] or not read_twice):
+            if cached is not None and (cached.complete or not read_twice):
                 self._cache.move_to_end(key)
-                return cached[0]
+                return cached
 
         try:
             image = decode_data_url(url)
@@ -86,7 +85,7 @@ class OfflineModel:
         seen = self.models.look(image, read_twice)
 
         with self._cache_lock:
-            self._cache[key] = (seen, read_twice)
+            self._cache[key] = seen
             while len(self._cache) > EVIDENCE_CACHE_SIZE:
                 self._cache.popitem(last=False)
         return seen

@@ -72,6 +72,8 @@ class PhotoEvidence:
     barcodes: list[Barcode] = field(default_factory=list)
     # Reads of the same places that scored lower than the line kept: evidence for makers only.
     other_reads: list[TextLine] = field(default_factory=list)
+    # False when a second, enlarged read was worth doing but not asked for.
+    complete: bool = True
 
     @property
     def text(self) -> str:
@@ -102,8 +104,8 @@ class VisionModels:
             small = _shrink(image, OCR_MAX_SIDE)
             lines = self._read_text(small)
             other_reads: list[TextLine] = []
-            dense = bool(self._ocr.text_det.spent)
-            if read_twice and not dense and _worth_second_read(lines, small):
+            worth = not self._ocr.text_det.spent and _worth_second_read(lines, small)
+            if read_twice and worth:
                 # Limitation: OCR of small photos is unstable (one JPEG re-encode turns "SEIKO"
                 # into nothing or "SETKO"); a second read of the photo enlarged helps some
                 # words and loses others, so both reads are kept, the surer one per place.
@@ -117,6 +119,7 @@ class VisionModels:
             lines=lines,
             barcodes=barcodes,
             other_reads=other_reads,
+            complete=read_twice or not worth,
         )
 
     def _classify(self, image: Image.Image) -> np.ndarray:
