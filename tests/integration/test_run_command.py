@@ -102,3 +102,15 @@ def test_given_a_missing_photo_when_run_then_usage_error_names_it(tmp_path: Path
     assert result.returncode == 2
     assert str(missing) in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_given_a_folder_or_a_bad_timeout_when_run_then_exit_two_says_what_to_give(
+    tmp_path: Path,
+) -> None:
+    folder = snaplist_run(str(tmp_path), environment={})
+    timeout = snaplist_run("--timeout", "-1", str(BOOK_SAMPLE), environment={})
+
+    assert folder.returncode == 2
+    assert "not a file" in folder.stderr and "Traceback" not in folder.stderr
+    assert timeout.returncode == 2
+    assert "positive number of seconds" in timeout.stderr

@@ -38,7 +38,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     parser.add_argument("--provider", help="model provider (default: SNAPLIST_PROVIDER, ...)")
     parser.add_argument("--json", action="store_true", help="print the stored record as JSON")
     parser.add_argument(
-        "--timeout", type=float, default=300.0, metavar="S", help="give up after S seconds"
+        "--timeout", type=_seconds, default=300.0, metavar="S", help="give up after S seconds"
     )
     parser.set_defaults(handler=run)
 
@@ -84,10 +84,23 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_READY
 
 
+def _seconds(raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {raw!r}")
+    return value
+
+
 def _read_photos(paths: list[Path]) -> list[Photo]:
-    missing = [str(path) for path in paths if not path.is_file()]
+    missing = [str(path) for path in paths if not path.exists()]
     if missing:
         raise UsageError(f"no such photo: {', '.join(missing)}")
+    not_files = [str(path) for path in paths if not path.is_file()]
+    if not_files:
+        raise UsageError(f"not a file: {', '.join(not_files)} (give photo files, not folders)")
     try:
         return [Photo(path.name, path.read_bytes()) for path in paths]
     except OSError as error:
