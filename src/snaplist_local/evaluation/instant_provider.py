@@ -11,12 +11,11 @@ about four characters per text token, so they are plausible for the request actu
 
 import json
 import threading
-import time
-import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from snaplist_local.evaluation.tokens import QwenRule, data_url_size, text_tokens
+from snaplist_local.offline.protocol import chat_completion
 
 LOOPBACK = "127.0.0.1"
 MODEL_ID = "snaplist-instant"
@@ -86,26 +85,7 @@ def prompt_tokens(body: dict[str, Any], rule: QwenRule) -> int:
 
 def completion_for(body: dict[str, Any], rule: QwenRule) -> dict[str, Any]:
     content = json.dumps(answer_for(request_schema(body)))
-    prompt = prompt_tokens(body, rule)
-    completion = text_tokens(content)
-    return {
-        "id": f"chatcmpl-{uuid.uuid4().hex[:20]}",
-        "object": "chat.completion",
-        "created": int(time.time()),
-        "model": MODEL_ID,
-        "choices": [
-            {
-                "index": 0,
-                "message": {"role": "assistant", "content": content},
-                "finish_reason": "stop",
-            }
-        ],
-        "usage": {
-            "prompt_tokens": prompt,
-            "completion_tokens": completion,
-            "total_tokens": prompt + completion,
-        },
-    }
+    return chat_completion(content, MODEL_ID, prompt_tokens(body, rule), text_tokens(content))
 
 
 class InstantProvider:

@@ -93,11 +93,18 @@ def completion(content: str, request: ChatRequest) -> dict[str, Any]:
     prompt_chars = sum(len(text) for text in request.texts())
     prompt_tokens = prompt_chars // CHARS_PER_TOKEN + TOKENS_PER_IMAGE * len(request.image_urls())
     completion_tokens = max(1, len(content) // CHARS_PER_TOKEN)
+    return chat_completion(content, MODEL_ID, prompt_tokens, completion_tokens)
+
+
+def chat_completion(
+    content: str, model: str, prompt_tokens: int, completion_tokens: int
+) -> dict[str, Any]:
+    """A finished chat.completion reply carrying `content`, in the OpenAI shape."""
     return {
         "id": f"chatcmpl-{uuid.uuid4().hex[:24]}",
         "object": "chat.completion",
         "created": int(time.time()),
-        "model": MODEL_ID,
+        "model": model,
         "choices": [
             {
                 "index": 0,
