@@ -114,3 +114,17 @@ def test_given_a_folder_or_a_bad_timeout_when_run_then_exit_two_says_what_to_giv
     assert "not a file" in folder.stderr and "Traceback" not in folder.stderr
     assert timeout.returncode == 2
     assert "positive number of seconds" in timeout.stderr
+
+
+def test_given_more_photos_or_bigger_files_than_the_api_takes_when_run_then_exit_two(
+    tmp_path: Path,
+) -> None:
+    big = tmp_path / "big.jpg"
+    with big.open("wb") as handle:
+        handle.truncate(16 * 1024 * 1024)
+
+    too_many = snaplist_run(*[str(BOOK_SAMPLE)] * 9, environment={})
+    too_big = snaplist_run(str(big), environment={})
+
+    assert too_many.returncode == 2 and "at most 8 photos" in too_many.stderr
+    assert too_big.returncode == 2 and "larger than 15 MB" in too_big.stderr

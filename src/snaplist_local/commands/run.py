@@ -15,6 +15,8 @@ from typing import Any
 
 from snaplist.domain.fields import fields_for
 from snaplist.domain.models import ProductType
+from snaplist.pipeline.api.models import MAX_PHOTOS
+from snaplist.pipeline.api.settings import DEFAULT_MAX_PHOTO_BYTES
 from snaplist_local.handler_output import handler_output_to
 from snaplist_local.model_provider import ProviderUnavailable, open_provider
 from snaplist_local.stack import EmbeddedStack, StackError, StackOptions, TemplateError
@@ -101,6 +103,13 @@ def _read_photos(paths: list[Path]) -> list[Photo]:
     not_files = [str(path) for path in paths if not path.is_file()]
     if not_files:
         raise UsageError(f"not a file: {', '.join(not_files)} (give photo files, not folders)")
+    # The same limits as the API's upload forms, so a local run accepts what a seller could send.
+    if len(paths) > MAX_PHOTOS:
+        raise UsageError(f"a listing takes at most {MAX_PHOTOS} photos, got {len(paths)}")
+    too_big = [str(path) for path in paths if path.stat().st_size > DEFAULT_MAX_PHOTO_BYTES]
+    if too_big:
+        limit_mb = DEFAULT_MAX_PHOTO_BYTES // (1024 * 1024)
+        raise UsageError(f"larger than {limit_mb} MB, the upload limit: {', '.join(too_big)}")
     try:
         return [Photo(path.name, path.read_bytes()) for path in paths]
     except OSError as error:
