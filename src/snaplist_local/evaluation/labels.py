@@ -2,10 +2,12 @@
 
 Columns (docs/evaluation.md): `file` (relative to the CSV), `product_type`, optional
 `field.<name>` columns (lists as `a|b`) and, as in the shared samples' MANIFEST.csv, an optional
-`visible_text` column that is evidence for `title` and `maker` by containment.
+`visible_text` column that is evidence for `title` and `maker` by containment, and whose
+printed ISBN-13 / EAN (978 or 979, hyphens and spaces allowed) is the expected `isbn`.
 """
 
 import csv
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +18,7 @@ FIELD_PREFIX = "field."
 GENERIC_ALIASES = frozenset({"bad", "other"})
 # Visible text holds more words than one field should: the value must appear inside it.
 VISIBLE_TEXT_FIELDS = ("title", "maker")
+ISBN_IN_TEXT = re.compile(r"\b97[89](?:[- ]?\d){10}\b")
 
 
 class LabelError(Exception):
@@ -75,6 +78,9 @@ def _row(csv_path: Path, number: int, row: dict[str, str]) -> LabelledPhoto:
         fields.update(
             {name: Expectation(visible, containment=True) for name in VISIBLE_TEXT_FIELDS}
         )
+        isbn = ISBN_IN_TEXT.search(visible)
+        if isbn:
+            fields["isbn"] = Expectation(re.sub(r"\D", "", isbn.group()))
     for column, value in row.items():
         if column and column.startswith(FIELD_PREFIX) and value and value.strip():
             fields[column.removeprefix(FIELD_PREFIX)] = Expectation(value.strip())

@@ -63,6 +63,10 @@ def test_given_the_shared_manifest_when_loaded_then_every_photo_and_type_is_ther
     assert types[ProductType.GENERIC] == 14  # 8 bad + 6 other
     assert types[ProductType.FURNITURE] == 6
     assert sum("title" in label.fields for label in labels) == 27
+    isbns = {label.name: label.fields["isbn"].value for label in labels if "isbn" in label.fields}
+    assert isbns["book-barcode-isbn-pearson.png"] == "9780201752847"
+    assert isbns["book-barcode-isbn-spanish-label.png"] == "9788430532674"
+    assert len(isbns) == 5  # the four barcodes and the unreadable blurry one
 
 
 def test_given_a_record_when_scored_then_tiers_withheld_and_labels_line_up(tmp_path: Path):
