@@ -142,6 +142,19 @@ def test_given_an_extraction_request_when_posted_then_every_requested_field_come
     assert "condition" in fields["condition"]["suggestion"]
 
 
+def test_given_the_same_photo_twice_when_extracting_then_the_answer_is_as_for_one(
+    offline_server: ServerHandle,
+) -> None:
+    photo = ("image/jpeg", (SAMPLES / "book" / "book-cover-wizard-of-oz.jpg").read_bytes())
+
+    once = post(offline_server, extraction_request("book", [photo])).json()
+    twice = post(offline_server, extraction_request("book", [photo, photo])).json()
+
+    read = [json.loads(reply["choices"][0]["message"]["content"]) for reply in (once, twice)]
+    assert read[1]["title"] == read[0]["title"]
+    assert read[1]["title"]["value"]
+
+
 def test_given_concurrent_requests_when_posted_then_each_gets_its_own_answer(
     offline_server: ServerHandle,
 ) -> None:

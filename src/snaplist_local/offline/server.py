@@ -63,7 +63,9 @@ class OfflineModel:
         # Only the extraction reads small photos twice: classification needs barcodes and
         # exact maker names, and each second read costs about as much as the first.
         read_twice = schema_name == EXTRACTION
-        evidence = Evidence([self._look(url, read_twice) for url in urls])
+        # The same photo sent twice is one piece of evidence, not two.
+        distinct = list(dict.fromkeys(urls))
+        evidence = Evidence([self._look(url, read_twice) for url in distinct])
         if schema_name == CLASSIFICATION:
             reply = classify(evidence, allowed_product_types(schema))
         else:
