@@ -48,6 +48,19 @@ def test_given_an_invalid_photo_list_when_creating_then_400_names_the_problem(
     assert says in message
 
 
+def test_given_a_content_type_in_capitals_when_creating_then_it_is_the_same_image_type(
+    served: Served,
+) -> None:
+    photos = [{"content_type": " IMAGE/JPEG", "size_bytes": 10}]
+
+    response = served.api("POST", "/listings", json={"photos": photos})
+
+    assert response.status_code == 201, response.text
+    form = response.json()["uploads"][0]
+    assert "image/jpeg" in json.dumps(form)
+    assert "IMAGE/JPEG" not in json.dumps(form)
+
+
 def test_given_a_photo_over_the_cap_when_creating_then_400_states_the_limit(
     served: Served,
 ) -> None:

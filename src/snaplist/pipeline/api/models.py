@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from snaplist.domain.models import ProductType, Shipping
 from snaplist.pipeline.models import ListingStatus
@@ -27,6 +27,12 @@ class PhotoDescription(BaseModel):
 
     content_type: ImageType = Field(description="the photo's MIME type; only images")
     size_bytes: int = Field(gt=0, description="the file's size; empty files are refused")
+
+    @field_validator("content_type", mode="before")
+    @classmethod
+    def _media_types_ignore_case(cls, value: Any) -> Any:
+        # MIME types are case-insensitive (RFC 2045): IMAGE/JPEG is image/jpeg.
+        return value.strip().lower() if isinstance(value, str) else value
 
 
 class CreateListingRequest(BaseModel):
