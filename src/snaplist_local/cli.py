@@ -2,6 +2,7 @@
 
 import argparse
 import importlib
+import os
 import sys
 
 # Each module exposes register(subparsers) and sets `handler` on its parser.
@@ -24,7 +25,11 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.handler(args) or 0)
     except KeyboardInterrupt:
         print("snaplist: interrupted", file=sys.stderr)
-        return 130
+        # A model thread may still be inside native code (OCR, torch); tearing the interpreter
+        # down under it aborts the process, so leave at once, the stack already stopped.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)
 
 
 if __name__ == "__main__":
