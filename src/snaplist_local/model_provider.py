@@ -92,7 +92,8 @@ def open_provider(name: str | None, progress: Progress | None = None) -> Iterato
 
     port = offline_port()
     if progress:
-        progress("starting the offline model")
+        shared = f"looking for the offline model on 127.0.0.1:{port}"
+        progress("starting the offline model" if port is None else shared)
     handle = _start_offline(port)
     environment["SNAPLIST_OFFLINE_PORT"] = str(handle.port)
     if progress:

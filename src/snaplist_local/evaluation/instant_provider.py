@@ -11,10 +11,11 @@ about four characters per text token, so they are plausible for the request actu
 
 import json
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from snaplist_local.evaluation.tokens import QwenRule, data_url_size, text_tokens
+from snaplist_local.loopback_http import LoopbackHTTPServer
 from snaplist_local.offline.protocol import chat_completion
 
 LOOPBACK = "127.0.0.1"
@@ -93,7 +94,7 @@ class InstantProvider:
         self.rule = rule or QwenRule()
         self.requests_served = 0
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer((LOOPBACK, 0), self._handler_class())
+        self._server = LoopbackHTTPServer((LOOPBACK, 0), self._handler_class())
         self._server.daemon_threads = True
         self._thread = threading.Thread(
             target=self._server.serve_forever, name="snaplist-instant", daemon=True

@@ -21,6 +21,7 @@ from typing import Any
 import requests
 from pydantic import ValidationError
 
+from snaplist_local.loopback_http import LoopbackHTTPServer
 from snaplist_local.offline.answers import Evidence, classify, extract
 from snaplist_local.offline.imaging import BadImage, decode_data_url, register_formats
 from snaplist_local.offline.protocol import (
@@ -191,7 +192,7 @@ def make_server(port: int, host: str = LOOPBACK) -> ThreadingHTTPServer:
         raise ValueError("the offline model binds 127.0.0.1 only")
     model = OfflineModel()
     model.models.load()
-    server = ThreadingHTTPServer((host, port), _handler_class(model))
+    server = LoopbackHTTPServer((host, port), _handler_class(model))
     server.daemon_threads = True
     return server
 

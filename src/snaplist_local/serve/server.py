@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import boto3
 import requests
 
+from snaplist_local.loopback_http import LoopbackHTTPServer
 from snaplist_local.serve.gateway import HttpReply, function_error_reply, http_reply, proxy_event
 from snaplist_local.serve.s3_post import UploadRefused, check_policy, parse_form
 
@@ -113,7 +114,7 @@ def _json(status: int, code: str, message: str) -> HttpReply:
     return HttpReply(int(status), [("Content-Type", "application/json")], body)
 
 
-class _Httpd(ThreadingHTTPServer):
+class _Httpd(LoopbackHTTPServer):
     app: ServeApp | None = None
 
 
