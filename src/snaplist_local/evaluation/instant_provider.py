@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from snaplist_local.evaluation.tokens import QwenRule, data_url_size, text_tokens
-from snaplist_local.loopback_http import LoopbackHTTPServer
+from snaplist_local.loopback_http import LoopbackHTTPServer, send_json
 from snaplist_local.offline.protocol import chat_completion
 
 LOOPBACK = "127.0.0.1"
@@ -146,12 +146,7 @@ class InstantProvider:
                 self._send(200, completion_for(body, provider.rule))
 
             def _send(self, status: int, payload: Any) -> None:
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                send_json(self, status, payload)
 
             def log_message(self, format: str, *args: Any) -> None:
                 return

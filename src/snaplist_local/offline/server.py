@@ -21,7 +21,7 @@ from typing import Any
 import requests
 from pydantic import ValidationError
 
-from snaplist_local.loopback_http import LoopbackHTTPServer
+from snaplist_local.loopback_http import LoopbackHTTPServer, send_json
 from snaplist_local.offline.answers import Evidence, classify, extract
 from snaplist_local.offline.imaging import BadImage, decode_data_url, register_formats
 from snaplist_local.offline.protocol import (
@@ -157,12 +157,7 @@ def _handler_class(model: OfflineModel) -> type[BaseHTTPRequestHandler]:
                 raise ApiError(400, "request body is not JSON") from error
 
         def _send(self, status: int, body: Any) -> None:
-            data = json.dumps(body, ensure_ascii=False).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            send_json(self, status, body)
 
         def log_message(self, format: str, *args: Any) -> None:
             logger.debug("offline http %s", format % args)
