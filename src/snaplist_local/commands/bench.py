@@ -28,11 +28,12 @@ from snaplist.domain.taxonomy import load_taxonomy
 from snaplist_local.commands.eval import machine
 from snaplist_local.evaluation import coldstart, comparison, costs
 from snaplist_local.evaluation.labels import LabelError, load_labels
-from snaplist_local.evaluation.runner import ListingRun, ListingTimedOut, PipelineRunner
+from snaplist_local.evaluation.runner import ListingRun, PipelineRunner
 from snaplist_local.evaluation.tables import milliseconds, render
 from snaplist_local.handler_output import handler_output_to
 from snaplist_local.model_provider import INSTANT, ProviderUnavailable, open_provider
 from snaplist_local.stack import StackError, TemplateError, repository_root
+from snaplist_local.stack.listing import ListingTimeout
 
 DEFAULT_PHOTOS = repository_root().parent / "shared" / "samples"
 MANIFEST = "MANIFEST.csv"
@@ -95,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
     except (TemplateError, StackError) as error:
         print(f"snaplist bench: the embedded stack could not start: {error}", file=sys.stderr)
         return EXIT_USAGE
-    except ListingTimedOut as error:
+    except ListingTimeout as error:
         print(f"snaplist bench: {error} (handler logs: {log_path})", file=sys.stderr)
         return EXIT_FAILED
 

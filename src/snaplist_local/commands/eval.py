@@ -20,12 +20,13 @@ from typing import IO, Any
 from snaplist_local.evaluation.labels import LabelError, LabelledPhoto, load_labels
 from snaplist_local.evaluation.metrics import FieldReport
 from snaplist_local.evaluation.reliability import draw_reliability
-from snaplist_local.evaluation.runner import ListingTimedOut, PipelineRunner
+from snaplist_local.evaluation.runner import PipelineRunner
 from snaplist_local.evaluation.scoring import ProviderReport
 from snaplist_local.evaluation.tables import fraction, milliseconds, render, with_count
 from snaplist_local.handler_output import handler_output_to
 from snaplist_local.model_provider import OFFLINE, ProviderUnavailable, open_provider
 from snaplist_local.stack import StackError, TemplateError, repository_root
+from snaplist_local.stack.listing import ListingTimeout
 
 DEFAULT_LABELS = repository_root().parent / "shared" / "samples" / "MANIFEST.csv"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -97,7 +98,7 @@ def evaluate(name: str, labels: list[LabelledPhoto], timeout: float) -> Provider
             try:
                 # Limitation: one photo per listing; the label format has no way to group photos.
                 listing = runner.run([label.path])
-            except ListingTimedOut as error:
+            except ListingTimeout as error:
                 report.add(label, None, error="timeout")
                 _say(str(error))
                 continue

@@ -22,7 +22,7 @@ from botocore.client import BaseClient
 
 from snaplist_local.model_provider import LocalProvider
 from snaplist_local.stack import EmbeddedStack
-from snaplist_local.stack.listing import FINAL_STATUSES, Photo, read_listing, submit_listing
+from snaplist_local.stack.listing import Photo, submit_listing
 
 Progress = Callable[[str], None]
 POLL_SECONDS = 0.02
@@ -91,10 +91,6 @@ class ListingRun:
         return steps
 
 
-class ListingTimedOut(Exception):
-    """A listing did not reach READY or FAILED in time."""
-
-
 class PipelineRunner:
     """An embedded stack for one provider; `run` sends one listing through it."""
 
@@ -128,8 +124,9 @@ class PipelineRunner:
         photos = [Photo(path.name, path.read_bytes()) for path in paths]
         self.counter.take()
         started = time.perf_counter()
-        listing_id, watcher = submit_listing(self.stack, photos)
-        record = self._wait(listing_id)
+        _, watcher = submit_listing(self.stack, photos)
+        with as_driver():
+            record = watcher.wait(self.timeout_seconds, interval_seconds=POLL_SECONDS)
         wall_ms = (time.perf_counter() - started) * 1000
         self.stack.wait_idle(5.0)
         calls = self.counter.take()
@@ -148,16 +145,6 @@ class PipelineRunner:
             transitions=transitions,
             calls=calls,
         )
-
-    def _wait(self, listing_id: str) -> dict[str, Any]:
-        deadline = time.monotonic() + self.timeout_seconds
-        while time.monotonic() < deadline:
-            with as_driver():
-                record = read_listing(self.stack, listing_id)
-            if record and record.get("status") in FINAL_STATUSES:
-                return record
-            time.sleep(POLL_SECONDS)
-        raise ListingTimedOut(f"listing {listing_id} not settled after {self.timeout_seconds} s")
 
     def _execution_output(self, arn: str) -> dict[str, Any]:
         client = self.stack.client("stepfunctions")

@@ -117,7 +117,8 @@ class ListingWatcher:
                 self._seen_photos.add(key)
                 confidence = float(photo.get("confidence", 0.0))
                 self._say(f"classified as {photo.get('product_type')} at {confidence:.2f}")
-        arn = self.execution_arn(record)
+        # The steps are read from the execution history only for someone watching the progress.
+        arn = self.execution_arn(record) if self.progress else None
         if arn:
             self._announce_steps(arn)
         return record
